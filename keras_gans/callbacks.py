@@ -1,0 +1,161 @@
+"""Training callbacks: TensorBoard summaries, checkpoints, a guard against non-finite losses,
+the step budget and throughput.
+
+The global step is the generator optimizer's iteration count: one per ``train_step``, restored
+with the checkpoint, so every callback agrees on it across resumes.
+"""
+
+import math
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gans import images
+
+
+def global_step(model):
+    return int(model.g_optimizer.iterations.numpy())
+
+
+def checkpoint_step(path):
+    """The step a checkpoint path was saved at (``.../ckpt-120`` -> 120); None for no path."""
+    return int(path.rsplit("-", 1)[1]) if path else None
+
+
+class NonFiniteLossError(RuntimeError):
+    """Training produced a NaN or Inf loss; the last good checkpoint is kept."""
+
+
+class NonFiniteGuard(keras.callbacks.Callback):
+    """Stops training at the first NaN or Inf loss, before anything saves the broken weights.
+
+    Place it before `Checkpointer`: raising from ``on_train_batch_end`` skips the callbacks after
+    it for that batch and ``on_train_end``, so no checkpoint of the broken step is written.
+    """
+
+    def __init__(self, checkpoint_manager=None):
+        super().__init__()
+        self.checkpoint_manager = checkpoint_manager
+
+    def on_train_batch_end(self, batch, logs=None):
+        bad = {k: v for k, v in (logs or {}).items() if not math.isfinite(float(v))}
+        if not bad:
+            return
+        latest = self.checkpoint_manager and self.checkpoint_manager.latest_checkpoint
+        kept = (
+            f"The last good checkpoint is {latest}; continue from it with --resume, "
+            "after lowering the learning rates or changing the loss."
+            if latest
+            else "No checkpoint was written before it; lower the learning rates or change the loss."
+        )
+        names = ", ".join(f"{k}={v}" for k, v in bad.items())
+        raise NonFiniteLossError(f"Training stopped at step {global_step(self.model)}: non-finite {names}. {kept}")
+
+
+class Checkpointer(keras.callbacks.Callback):
+    """Saves a `tf.train.CheckpointManager` every ``every`` steps and at the end of training."""
+
+    def __init__(self, manager, every):
+        super().__init__()
+        self.manager = manager
+        self.every = every
+
+    def _save(self):
+        step = global_step(self.model)
+        if checkpoint_step(self.manager.latest_checkpoint) != step:
+            self.manager.save(checkpoint_number=step)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.every and global_step(self.model) % self.every == 0:
+            self._save()
+
+    def on_train_end(self, logs=None):
+        self._save()
+
+
+class StepBudget(keras.callbacks.Callback):
+    """Ends training once the global step reaches ``total_steps`` (resumes stop at the same place)."""
+
+    def __init__(self, total_steps):
+        super().__init__()
+        self.total_steps = total_steps
+
+    def on_train_batch_end(self, batch, logs=None):
+        if global_step(self.model) >= self.total_steps:
+            self.model.stop_training = True
+
+
+class Throughput(keras.callbacks.Callback):
+    """Measures training images per second in each epoch (``images_per_second``)."""
+
+    def __init__(self, global_batch_size):
+        super().__init__()
+        self.global_batch_size = global_batch_size
+        self.images_per_second = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start, self._steps = time.perf_counter(), 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._steps += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        seconds = time.perf_counter() - self._start
+        self.images_per_second.append(self._steps * self.global_batch_size / seconds)
+        if logs is not None:
+            logs["images_per_second"] = self.images_per_second[-1]
+
+
+class FixedSamples:
+    """Samples from latents fixed at construction, as one uint8 grid: one row per class for
+    conditional models (the same latents in every row, so the grid reads as a class sweep)."""
+
+    def __init__(self, latent_dim, num_classes, seed=0, columns=8):
+        rng = np.random.default_rng(seed)
+        self.rows = num_classes or columns
+        if num_classes:
+            z = np.tile(rng.standard_normal((columns, latent_dim)), (self.rows, 1))
+            self.labels = np.repeat(np.arange(num_classes, dtype="int32"), columns)
+        else:
+            z = rng.standard_normal((self.rows * columns, latent_dim))
+            self.labels = None
+        self.z = z.astype("float32")
+
+    def __call__(self, gan):
+        fake = gan.generate(self.z, self.labels, training=False)
+        return images.grid(images.to_uint8(fake), self.rows)
+
+
+class TensorBoardSummaries(keras.callbacks.Callback):
+    """Writes the losses and learning rates every ``log_every`` steps and a `FixedSamples` grid
+    at each epoch's end."""
+
+    def __init__(self, logdir, log_every, samples):
+        super().__init__()
+        self.writer = tf.summary.create_file_writer(logdir)
+        self.log_every = log_every
+        self.samples = samples
+
+    def on_train_batch_end(self, batch, logs=None):
+        step = global_step(self.model)
+        if step % self.log_every:
+            return
+        with self.writer.as_default(step=step):
+            for name, value in (logs or {}).items():
+                tf.summary.scalar(f"losses/{name}", value)
+            for name in ("d_optimizer", "g_optimizer"):
+                learning_rate = getattr(self.model, name).learning_rate
+                tf.summary.scalar(f"learning_rate/{name[0]}", float(np.asarray(learning_rate)))
+
+    def on_epoch_end(self, epoch, logs=None):
+        step = global_step(self.model)
+        with self.writer.as_default(step=step):
+            tf.summary.image("samples", self.samples(self.model)[None], max_outputs=1)
+            for name, value in (logs or {}).items():
+                tf.summary.scalar(f"epoch/{name}", value)
+        self.writer.flush()
+
+    def on_train_end(self, logs=None):
+        self.writer.flush()

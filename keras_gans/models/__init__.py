@@ -1,0 +1,25 @@
+"""The registry of GAN families: ``available()`` lists them, ``get(name)`` returns one."""
+
+from keras_gans.errors import UsageError
+from keras_gans.models import cgan, dcgan
+from keras_gans.models.base import GAN
+
+FAMILIES = {
+    "dcgan": dcgan.DCGAN,
+    "cgan": cgan.CGAN,
+}
+
+
+def available():
+    """Names of the registered GAN families."""
+    return sorted(FAMILIES)
+
+
+def get(name):
+    """The `GAN` subclass registered as ``name``; an unknown name lists the known ones."""
+    if name not in FAMILIES:
+        raise UsageError(f"Unknown model {name!r}. Known models: {', '.join(available())}.")
+    return FAMILIES[name]
+
+
+__all__ = ["GAN", "available", "get"]

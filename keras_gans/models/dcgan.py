@@ -1,0 +1,93 @@
+"""DCGAN: Radford, Metz & Chintala 2015, "Unsupervised Representation Learning with Deep
+Convolutional Generative Adversarial Networks" (arXiv:1511.06434).
+
+Transposed-convolution generator with batch norm and ReLU, strided-convolution discriminator with
+LeakyReLU(0.2), no pooling and no fully connected hidden layers. The builders take an optional
+number of classes so the class-conditional family (`cgan`) reuses them.
+"""
+
+import keras
+from keras import layers
+
+from keras_gans.models.base import GAN
+
+
+def start_size(image_size):
+    """Spatial size the generator starts from: halve while even and at least 4 afterwards."""
+    size = image_size
+    while size % 2 == 0 and size // 2 >= 4:
+        size //= 2
+    return size
+
+
+def _check_square(image_shape):
+    height, width, _ = image_shape
+    if height != width or start_size(height) > 8:
+        raise ValueError(
+            f"DCGAN networks need square images whose side is a small size (4 to 8) times a power "
+            f"of two, such as 28, 32 or 64; got {height}x{width}. Pass --image_size to resize."
+        )
+
+
+def build_generator(image_shape, latent_dim, width=64, num_classes=0, label_embedding_dim=50):
+    """``z`` (and a class label, embedded and concatenated: Mirza & Osindero 2014) -> image in [-1, 1]."""
+    _check_square(image_shape)
+    height, _, channels = image_shape
+    size = start_size(height)
+    upsamplings = (height // size).bit_length() - 1
+    filters = width * 2**upsamplings
+
+    z = keras.Input((latent_dim,), name="z")
+    inputs, h = [z], z
+    if num_classes:
+        label = keras.Input((), dtype="int32", name="label")
+        inputs.append(label)
+        h = layers.Concatenate()([z, layers.Embedding(num_classes, label_embedding_dim)(label)])
+    h = layers.Dense(size * size * filters, use_bias=False)(h)
+    # Synchronized batch norm: the same statistics on one device and across replicas.
+    h = layers.ReLU()(layers.BatchNormalization(synchronized=True)(h))
+    h = layers.Reshape((size, size, filters))(h)
+    h = layers.Conv2DTranspose(filters // 2, 5, padding="same", use_bias=False)(h)
+    h = layers.ReLU()(layers.BatchNormalization(synchronized=True)(h))
+    for i in range(upsamplings - 1):
+        h = layers.Conv2DTranspose(filters // 4 // 2**i, 5, strides=2, padding="same", use_bias=False)(h)
+        h = layers.ReLU()(layers.BatchNormalization(synchronized=True)(h))
+    image = layers.Conv2DTranspose(channels, 5, strides=2, padding="same")(h)
+    # float32 output under mixed precision: images and losses stay in full precision.
+    image = layers.Activation("tanh", dtype="float32", name="image")(image)
+    return keras.Model(inputs if num_classes else z, image, name="generator")
+
+
+def build_discriminator(image_shape, width=64, num_classes=0):
+    """Image (and label) -> one raw score; conditional scores use the projection of Miyato &
+    Koyama 2018: ``psi(phi(x)) + <embed(y), phi(x)>``."""
+    _check_square(image_shape)
+    height = image_shape[0]
+    downsamplings = (height // start_size(height)).bit_length() - 1
+
+    image = keras.Input(image_shape, name="image")
+    h = image
+    for i in range(downsamplings):
+        h = layers.Conv2D(width * 2**i, 5, strides=2, padding="same")(h)
+        h = layers.LeakyReLU(0.2)(h)
+    features = layers.Flatten()(h)
+    score = layers.Dense(1, dtype="float32", name="score")(features)
+    if not num_classes:
+        return keras.Model(image, score, name="discriminator")
+    label = keras.Input((), dtype="int32", name="label")
+    class_embedding = layers.Embedding(num_classes, features.shape[-1])(label)
+    projection = layers.Dot(axes=1, dtype="float32")([class_embedding, features])
+    score = layers.Add(dtype="float32", name="projected_score")([score, projection])
+    return keras.Model([image, label], score, name="discriminator")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class DCGAN(GAN):
+    """Unconditional DCGAN (Radford et al. 2015) trained with the standard D-then-G update."""
+
+    @classmethod
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=64):
+        return (
+            build_generator(image_shape, latent_dim, width),
+            build_discriminator(image_shape, width),
+        )

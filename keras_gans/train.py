@@ -1,0 +1,260 @@
+"""Train a GAN: ``python -m keras_gans.train --model=cgan --dataset=fashion_mnist``.
+
+Flags map one to one onto the arguments of `run`, which Python users can call directly. A recipe is
+an absl flags file: ``python -m keras_gans.train --flagfile=zoo/recipes/cgan.flags``.
+
+What a run writes to ``--logdir``: ``config.json`` (its arguments), ``checkpoints/`` (G, D, both
+optimizers, the step and the RNG state), TensorBoard events in ``train/``, and at the end
+``generator.keras`` and ``samples.png``.
+"""
+
+import dataclasses
+import json
+import math
+import os
+import shutil
+import sys
+
+from absl import app, flags, logging
+
+from keras_gans.errors import UsageError
+
+# The absl flags are the CLI's only state; `run` below takes plain arguments.
+_MODEL = flags.DEFINE_string("model", "cgan", "GAN family; see keras_gans.models.available().")
+_DATASET = flags.DEFINE_string("dataset", "fashion_mnist", "Dataset name (a TFDS name, or a name for --data_dir).")
+_DATA_DIR = flags.DEFINE_string(
+    "data_dir", None, "A TFDS data_dir, or a folder of IDX files / class folders / paired / unpaired images."
+)
+_DATA_FORMAT = flags.DEFINE_enum(
+    "data_format", "auto", ["auto", "tfds", "idx", "class_folders", "paired", "unpaired"],
+    "How to read --data_dir; auto detects it from what the folder holds.",
+)
+_MAX_EXAMPLES = flags.DEFINE_integer("max_examples", None, "Use only the first N training examples.")
+_IMAGE_SIZE = flags.DEFINE_integer("image_size", None, "Resize images to this square size.")
+_LATENT_DIM = flags.DEFINE_integer("latent_dim", 128, "Size of the latent vector z.")
+_WIDTH = flags.DEFINE_integer("width", 64, "Base number of filters of G and D.")
+_LOSS = flags.DEFINE_string(
+    "loss", "non_saturating", "Adversarial loss: minimax, non_saturating, least_squares, wasserstein, hinge, relativistic."
+)
+_BATCH_SIZE = flags.DEFINE_integer("batch_size", 64, "Global batch size, split across replicas.")
+_EPOCHS = flags.DEFINE_integer("epochs", 10, "Number of passes over the data (ignored when --steps > 0).")
+_STEPS = flags.DEFINE_integer("steps", 0, "Total training steps; 0 means --epochs epochs.")
+_LR_G = flags.DEFINE_float("lr_g", 2e-4, "Generator learning rate (Adam).")
+_LR_D = flags.DEFINE_float("lr_d", 2e-4, "Discriminator learning rate (Adam); differs from lr_g for TTUR.")
+_BETA1 = flags.DEFINE_float("beta1", 0.5, "Adam beta_1 of both optimizers (0.5 as in DCGAN).")
+_BETA2 = flags.DEFINE_float("beta2", 0.999, "Adam beta_2 of both optimizers.")
+_LOGDIR = flags.DEFINE_string("logdir", None, "Output folder; default runs/<model>_<dataset>.")
+_SEED = flags.DEFINE_integer("seed", 0, "Seed of the weights, the data order and the latents.")
+_STRATEGY = flags.DEFINE_enum(
+    "strategy", "auto", ["auto", "one_device", "mirrored", "multi_worker"],
+    "tf.distribute strategy; multi_worker reads the cluster from TF_CONFIG.",
+)
+_JIT_COMPILE = flags.DEFINE_boolean("jit_compile", False, "Compile the train step with XLA.")
+_MIXED_PRECISION = flags.DEFINE_boolean(
+    "mixed_precision", False, "mixed_float16 compute with dynamic loss scaling of both optimizers."
+)
+_RESUME = flags.DEFINE_boolean("resume", False, "Continue from the newest checkpoint in --logdir.")
+_CHECKPOINT_EVERY = flags.DEFINE_integer("checkpoint_every", 500, "Save a checkpoint every N steps (and at the end).")
+_KEEP_CHECKPOINTS = flags.DEFINE_integer("keep_checkpoints", 3, "How many recent checkpoints to keep.")
+_LOG_EVERY = flags.DEFINE_integer("log_every", 50, "Write loss and learning-rate summaries every N steps.")
+
+
+# Arguments that fix what a checkpoint contains: a resumed run must use the same ones.
+_ARCHITECTURE_ARGS = ("model", "dataset", "image_size", "latent_dim", "width", "mixed_precision")
+
+
+@dataclasses.dataclass
+class TrainResult:
+    step: int
+    history: dict
+    logdir: str
+    generator_path: str | None
+    images_per_second: list
+
+
+def run(
+    model="cgan",
+    dataset="fashion_mnist",
+    data_dir=None,
+    data_format="auto",
+    max_examples=None,
+    image_size=None,
+    latent_dim=128,
+    width=64,
+    loss="non_saturating",
+    batch_size=64,
+    epochs=10,
+    steps=0,
+    lr_g=2e-4,
+    lr_d=2e-4,
+    beta1=0.5,
+    beta2=0.999,
+    logdir=None,
+    seed=0,
+    strategy="auto",
+    jit_compile=False,
+    mixed_precision=False,
+    resume=False,
+    checkpoint_every=500,
+    keep_checkpoints=3,
+    log_every=50,
+    verbose=1,
+):
+    """Trains ``model`` on ``dataset`` and returns a `TrainResult`. See the module flags for the
+    meaning of each argument."""
+    args = {k: v for k, v in locals().items() if k != "verbose"}
+    # Imports here keep `--help` fast and let `strategy` be created before other TF ops run.
+    import keras
+    import tensorflow as tf
+
+    from keras_gans import callbacks, data, images, losses, models
+    from keras_gans.strategy import is_chief, make_strategy, worker_id
+
+    family = models.get(model)
+    losses.get(loss)
+    dist = make_strategy(strategy)
+    chief = is_chief(dist)
+    if jit_compile and dist.num_replicas_in_sync > 1 and not tf.config.list_logical_devices("GPU"):
+        raise UsageError(
+            "--jit_compile with several replicas needs GPUs: XLA cannot compile cross-replica "
+            "collectives on CPU (TensorFlow b/194942685). Drop --jit_compile, or use --strategy=one_device."
+        )
+    logdir = logdir or os.path.join("runs", f"{model}_{dataset}")
+    # Non-chief workers write their share of each checkpoint to a scratch folder.
+    work_dir = logdir if chief else os.path.join(logdir, f"worker_{worker_id(dist)}_scratch")
+    if chief:
+        _check_logdir(logdir, args, resume)
+
+    # Before the pipeline: tf.data's shuffle order depends on the global seed too.
+    keras.utils.set_random_seed(seed)
+    source = data.load_source(
+        dataset, data_dir=data_dir, split="train", data_format=data_format,
+        image_size=image_size, max_examples=max_examples,
+    )
+    if source.kind != "labelled":
+        raise UsageError(f"{model} trains on labelled images; {source.description} holds {source.kind} pairs.")
+    if batch_size % dist.num_replicas_in_sync:
+        raise UsageError(
+            f"--batch_size={batch_size} does not split evenly over {dist.num_replicas_in_sync} replicas; "
+            f"use a multiple of {dist.num_replicas_in_sync}."
+        )
+    steps_per_epoch = source.num_examples // batch_size
+    total_steps = steps if steps > 0 else epochs * steps_per_epoch
+    pipeline = data.make_pipeline(source, batch_size, shuffle=True, seed=seed, repeat=True)
+
+    previous_policy = keras.mixed_precision.dtype_policy()
+    if mixed_precision:
+        keras.mixed_precision.set_dtype_policy("mixed_float16")
+    try:
+        with dist.scope():
+            gan = family.from_hparams(
+                source.image_shape, latent_dim, num_classes=source.num_classes, seed=seed, width=width
+            )
+            d_optimizer = keras.optimizers.Adam(lr_d, beta_1=beta1, beta_2=beta2)
+            g_optimizer = keras.optimizers.Adam(lr_g, beta_1=beta1, beta_2=beta2)
+            if mixed_precision:
+                d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
+                g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)
+            # jit_compile="auto" would silently turn XLA off under a strategy: pass a bool.
+            gan.compile(d_optimizer, g_optimizer, loss=loss, jit_compile=bool(jit_compile))
+            checkpoint = tf.train.Checkpoint(
+                generator=gan.generator,
+                discriminator=gan.discriminator,
+                g_optimizer=g_optimizer,
+                d_optimizer=d_optimizer,
+                rng_state=gan.seed_generator.state,
+            )
+        manager = tf.train.CheckpointManager(checkpoint, os.path.join(work_dir, "checkpoints"), keep_checkpoints)
+        # Every worker restores the chief's newest checkpoint, so all start from the same state.
+        latest = tf.train.latest_checkpoint(os.path.join(logdir, "checkpoints"))
+        if resume and latest:
+            checkpoint.restore(latest).assert_existing_objects_matched()
+            logging.info("Resumed from %s", latest)
+        step = callbacks.global_step(gan)
+
+        samples = callbacks.FixedSamples(latent_dim, gan.num_classes, seed)
+        throughput = callbacks.Throughput(batch_size)
+        training_callbacks = [
+            callbacks.NonFiniteGuard(manager),
+            callbacks.Checkpointer(manager, checkpoint_every),
+            callbacks.StepBudget(total_steps),
+            throughput,
+        ]
+        if chief:
+            training_callbacks.append(
+                callbacks.TensorBoardSummaries(os.path.join(logdir, "train"), log_every, samples)
+            )
+        history = {}
+        if step < total_steps:
+            fit_steps = min(steps_per_epoch, total_steps)
+            history = gan.fit(
+                pipeline,
+                epochs=math.ceil(total_steps / fit_steps),
+                initial_epoch=step // fit_steps,
+                steps_per_epoch=fit_steps,
+                callbacks=training_callbacks,
+                verbose=verbose,
+                shuffle=False,  # the pipeline shuffles
+            ).history
+        step = callbacks.global_step(gan)
+
+        generator_path = None
+        if chief:
+            generator_path = os.path.join(logdir, "generator.keras")
+            gan.generator.save(generator_path)
+            images.save_png(
+                os.path.join(logdir, "samples.png"), samples(gan), Model=f"{model} on {dataset}, step {step}"
+            )
+        else:
+            shutil.rmtree(work_dir, ignore_errors=True)
+    finally:
+        keras.mixed_precision.set_dtype_policy(previous_policy)
+    return TrainResult(step, history, logdir, generator_path, throughput.images_per_second)
+
+
+def _check_logdir(logdir, args, resume):
+    """Refuses to overwrite a run without --resume, or to resume with another architecture."""
+    config_path = os.path.join(logdir, "config.json")
+    if os.path.exists(config_path) or os.path.exists(os.path.join(logdir, "checkpoints")):
+        if not resume:
+            raise UsageError(
+                f"{logdir} already holds a training run; pass --resume to continue it, "
+                "or choose a new --logdir."
+            )
+        with open(config_path) as f:
+            saved = json.load(f)
+        changed = {k: (saved.get(k), args[k]) for k in _ARCHITECTURE_ARGS if saved.get(k) != args[k]}
+        if changed:
+            detail = ", ".join(f"--{k} was {old!r}, now {new!r}" for k, (old, new) in changed.items())
+            raise UsageError(f"Cannot resume {logdir} with a different setup: {detail}.")
+    os.makedirs(logdir, exist_ok=True)
+    with open(config_path, "w") as f:
+        json.dump(args, f, indent=2)
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
+    from keras_gans import callbacks
+
+    kwargs = {name: flags.FLAGS[name].value for name in _flag_names()}
+    try:
+        result = run(**kwargs, verbose=1 if sys.stdout.isatty() else 2)
+    except (UsageError, callbacks.NonFiniteLossError) as error:
+        # A clear one-line message, not a TensorFlow stack trace.
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    speed = result.images_per_second[1:] or result.images_per_second
+    if speed:
+        speed = sorted(speed)[len(speed) // 2]
+        print(f"Trained to step {result.step}: {speed:.0f} images/s (median epoch after the first).")
+    print(f"Generator: {result.generator_path}\nTensorBoard: tensorboard --logdir {result.logdir}")
+    return 0
+
+
+def _flag_names():
+    return [name for name in run.__code__.co_varnames[: run.__code__.co_argcount] if name != "verbose"]
+
+
+if __name__ == "__main__":
+    app.run(main)

@@ -1,0 +1,44 @@
+"""cGAN (Mirza & Osindero 2014) with a projection discriminator (Miyato & Koyama 2018)."""
+
+import numpy as np
+import pytest
+
+from conftest import build_family, run_family_test
+from keras_gans.errors import UsageError
+
+
+def test_cgan_shapes_train_step_and_saving(tmp_path):
+    gan = run_family_test("cgan", tmp_path, num_classes=10, width=8)
+    assert gan.conditional and gan.num_classes == 10
+
+
+def test_cgan_label_changes_the_sample_and_the_score():
+    gan = build_family("cgan", num_classes=10, width=8)
+    z = np.zeros((2, gan.latent_dim), "float32") + 0.5
+    labels = np.array([0, 7], "int32")
+    fake = np.array(gan.generate(z, labels))
+    assert not np.allclose(fake[0], fake[1])
+    image = np.repeat(fake[:1], 2, axis=0)
+    scores = np.array(gan.discriminate(image, labels))
+    assert scores[0] != scores[1]
+
+
+def test_cgan_needs_labels():
+    with pytest.raises(UsageError, match="dcgan"):
+        build_family("cgan", num_classes=0, width=8)
+
+
+def test_embedding_gradients_reach_the_optimizers_dense():
+    """IndexedSlices gradients would need CollectiveGatherV2 under XLA + MirroredStrategy."""
+    import tensorflow as tf
+
+    gan = build_family("cgan", num_classes=10, width=8)
+    seen = []
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        def spy(gradients, variables, apply=optimizer.apply):
+            seen.extend(type(g) for g in gradients)
+            return apply(gradients, variables)
+        optimizer.apply = spy
+    real = np.zeros((4, 28, 28, 1), "float32")
+    gan.train_on_batch(real, np.arange(4, dtype="int32"))
+    assert seen and tf.IndexedSlices not in seen

@@ -1,0 +1,93 @@
+"""Strategies: mirrored equals one_device for the same global batch, multi_worker trains across
+two processes, and XLA with several CPU replicas is refused clearly."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import tensorflow as tf
+
+# Run in a fresh process: logical CPU devices must be configured before TensorFlow starts.
+PARITY_SCRIPT = """
+import sys, json
+import tensorflow as tf
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+from keras_gans import train
+data_dir, out, model, jit = sys.argv[1:5]
+try:
+    for strategy in ("one_device", "mirrored"):
+        train.run(model=model, dataset="fashion_mnist", data_dir=data_dir, max_examples=256, batch_size=32,
+                  latent_dim=16, width=8, steps=2, logdir=f"{out}/{strategy}", strategy=strategy,
+                  jit_compile=jit == "jit", verbose=0)
+except train.UsageError as error:
+    print("UsageError:", error)
+"""
+
+
+def run_parity_script(fashion_dir, tmp_path, model, jit):
+    return subprocess.run(
+        [sys.executable, "-c", PARITY_SCRIPT, str(fashion_dir), str(tmp_path), model, jit],
+        capture_output=True, text=True, timeout=600,
+    )
+
+
+def checkpoint_values(logdir):
+    reader = tf.train.load_checkpoint(tf.train.latest_checkpoint(os.path.join(logdir, "checkpoints")))
+    return {key: reader.get_tensor(key) for key in reader.get_variable_to_shape_map() if "/.ATTRIBUTES/" in key}
+
+
+def test_mirrored_on_two_devices_equals_one_device(fashion_dir, tmp_path):
+    for model in ("cgan", "dcgan"):
+        result = run_parity_script(fashion_dir, tmp_path / model, model, "nojit")
+        assert result.returncode == 0, result.stderr[-3000:]
+        one = checkpoint_values(str(tmp_path / model / "one_device"))
+        mirrored = checkpoint_values(str(tmp_path / model / "mirrored"))
+        assert one.keys() == mirrored.keys()
+        compared = 0
+        for key, value in one.items():
+            if np.issubdtype(np.asarray(value).dtype, np.floating):
+                np.testing.assert_allclose(mirrored[key], value, rtol=1e-4, atol=1e-5, err_msg=key)
+                compared += 1
+        assert compared > 20  # G, D, both optimizers' slots and the RNG state were compared
+
+
+def test_xla_with_several_cpu_replicas_is_refused_with_the_reason(fashion_dir, tmp_path):
+    result = run_parity_script(fashion_dir, tmp_path, "cgan", "jit")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "UsageError: --jit_compile with several replicas needs GPUs" in result.stdout
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def test_multi_worker_two_processes_train_and_finish(fashion_dir, tmp_path):
+    workers = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    logdir = tmp_path / "run"
+    processes = []
+    for index in range(2):
+        env = dict(os.environ, TF_CONFIG=json.dumps(
+            {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}))
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "keras_gans.train", "--model=cgan", f"--data_dir={fashion_dir}",
+             "--max_examples=512", "--steps=4", "--batch_size=32", "--latent_dim=16", "--width=8",
+             "--checkpoint_every=2", "--strategy=multi_worker", f"--logdir={logdir}"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        ))
+    outputs = [p.communicate(timeout=600)[0] for p in processes]
+    for process, output in zip(processes, outputs):
+        assert process.returncode == 0, output[-3000:]
+        assert "Trained to step 4" in output
+    assert tf.train.latest_checkpoint(str(logdir / "checkpoints")).endswith("ckpt-4")
+    assert (logdir / "generator.keras").is_file()
+    assert not list(logdir.glob("worker_*_scratch")), "the non-chief worker's scratch folder was left behind"

@@ -1,0 +1,123 @@
+"""The training CLI and `keras_gans.train.run`: logs, checkpoints, resume, and clear errors."""
+
+import glob
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gans import callbacks, data, train
+
+QUICK = dict(model="cgan", dataset="fashion_mnist", max_examples=256, batch_size=32, latent_dim=16, width=8)
+
+
+def run_cli(*args, timeout=300):
+    return subprocess.run(
+        [sys.executable, "-m", "keras_gans.train", *args], capture_output=True, text=True, timeout=timeout
+    )
+
+
+def summary_kinds(logdir):
+    """{plugin name: set of tags} over every event file under ``logdir``."""
+    kinds = {}
+    for path in glob.glob(os.path.join(logdir, "**", "events.out.tfevents.*"), recursive=True):
+        for event in tf.compat.v1.train.summary_iterator(path):
+            for value in event.summary.value:
+                kinds.setdefault(value.metadata.plugin_data.plugin_name, set()).add(value.tag)
+    return kinds
+
+
+def test_cli_trains_cgan_and_writes_scalar_and_image_summaries(fashion_dir, tmp_path):
+    logdir = tmp_path / "run"
+    result = run_cli(
+        "--model=cgan", "--dataset=fashion_mnist", f"--data_dir={fashion_dir}", "--max_examples=2000",
+        "--steps=6", "--batch_size=64", "--latent_dim=32", "--width=16", "--log_every=2",
+        "--checkpoint_every=3", f"--logdir={logdir}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    kinds = summary_kinds(str(logdir))
+    assert {"losses/d_loss", "losses/g_loss", "losses/d_real", "losses/d_fake"} <= kinds["scalars"]
+    assert {"learning_rate/d", "learning_rate/g"} <= kinds["scalars"]
+    assert "samples" in kinds["images"]
+    assert (logdir / "generator.keras").is_file() and (logdir / "samples.png").is_file()
+    assert tf.train.latest_checkpoint(str(logdir / "checkpoints")).endswith("ckpt-6")
+
+
+def test_resume_continues_the_step_count_from_the_checkpoint_weights(fashion_dir, tmp_path):
+    logdir = str(tmp_path / "run")
+    first = train.run(**QUICK, data_dir=str(fashion_dir), steps=4, checkpoint_every=2, logdir=logdir, verbose=0)
+    assert first.step == 4
+
+    with pytest.raises(train.UsageError, match="--resume"):
+        train.run(**QUICK, data_dir=str(fashion_dir), steps=8, logdir=logdir, verbose=0)
+    with pytest.raises(train.UsageError, match="--width was 8, now 16"):
+        train.run(**{**QUICK, "width": 16}, data_dir=str(fashion_dir), steps=8, logdir=logdir, resume=True, verbose=0)
+
+    import keras
+
+    def generator_weights():
+        model = keras.saving.load_model(os.path.join(logdir, "generator.keras"))
+        return [w.numpy() for w in model.weights]
+
+    trained = generator_weights()
+    # Resuming with the step budget already reached trains nothing and re-saves the restored G.
+    same = train.run(**QUICK, data_dir=str(fashion_dir), steps=4, logdir=logdir, resume=True, verbose=0)
+    assert same.step == 4
+    for before, after in zip(trained, generator_weights()):
+        np.testing.assert_array_equal(before, after)
+
+    second = train.run(**QUICK, data_dir=str(fashion_dir), steps=8, checkpoint_every=2, logdir=logdir,
+                       resume=True, verbose=0)
+    assert second.step == 8
+    assert tf.train.latest_checkpoint(os.path.join(logdir, "checkpoints")).endswith("ckpt-8")
+    assert not all(np.array_equal(b, a) for b, a in zip(trained, generator_weights()))
+
+
+def test_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(fashion_dir, tmp_path, monkeypatch):
+    make_pipeline = data.make_pipeline
+
+    def poisoned_pipeline(*args, **kwargs):
+        # The 5th batch onwards carries a NaN pixel: D's loss becomes NaN at step 5.
+        def poison(index, batch):
+            images, labels = batch
+            nan = tf.where(index >= 4, np.float32("nan"), 0.0)
+            return images + nan, labels
+
+        return make_pipeline(*args, **kwargs).enumerate().map(poison)
+
+    monkeypatch.setattr(data, "make_pipeline", poisoned_pipeline)
+    logdir = str(tmp_path / "run")
+    with pytest.raises(callbacks.NonFiniteLossError, match=r"step 5: non-finite d_loss=nan.*ckpt-4"):
+        train.run(**QUICK, data_dir=str(fashion_dir), steps=20, checkpoint_every=2, logdir=logdir, verbose=0)
+    checkpoints = os.path.join(logdir, "checkpoints")
+    assert tf.train.latest_checkpoint(checkpoints).endswith("ckpt-4")
+    reader = tf.train.load_checkpoint(tf.train.latest_checkpoint(checkpoints))
+    for key in reader.get_variable_to_shape_map():
+        value = reader.get_tensor(key)
+        if np.issubdtype(np.asarray(value).dtype, np.floating):
+            assert np.all(np.isfinite(value)), key
+
+
+def test_cli_errors_are_one_clear_line(fashion_dir, tmp_path):
+    unknown = run_cli("--model=nosuchgan", f"--logdir={tmp_path / 'a'}")
+    assert unknown.returncode == 1
+    assert "Unknown model 'nosuchgan'. Known models: cgan, dcgan." in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+    missing = run_cli("--model=cgan", f"--data_dir={tmp_path / 'nowhere'}", f"--logdir={tmp_path / 'b'}")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert str(tmp_path / "nowhere") in missing.stderr
+
+    broken = tmp_path / "broken_idx"
+    broken.mkdir()
+    for name in os.listdir(fashion_dir):
+        if name.endswith(".gz"):
+            (broken / name).write_bytes((fashion_dir / name).read_bytes())
+    images = broken / "train-images-idx3-ubyte.gz"
+    images.write_bytes(images.read_bytes()[:5000])
+    malformed = run_cli("--model=cgan", f"--data_dir={broken}", f"--logdir={tmp_path / 'c'}")
+    assert malformed.returncode == 1 and "Traceback" not in malformed.stderr
+    assert "train-images-idx3-ubyte.gz" in malformed.stderr
