@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import images
+from keras_gans import data, images
 
 
 def global_step(model):
@@ -125,7 +125,7 @@ class FixedSamples:
 
     def __call__(self, gan):
         fake = gan.generate(self.z, self.labels, training=False)
-        return images.grid(images.to_uint8(fake), self.rows)
+        return images.grid(data.to_uint8(np.asarray(fake)), self.rows)
 
 
 class TensorBoardSummaries(keras.callbacks.Callback):

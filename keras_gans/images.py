@@ -6,12 +6,6 @@ from PIL import Image, PngImagePlugin
 import keras_gans
 
 
-def to_uint8(images):
-    """Images in [-1, 1] -> uint8 in [0, 255], rounded and clipped."""
-    images = np.asarray(images, dtype=np.float32)
-    return np.clip(np.round((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
-
-
 def grid(images, rows, padding=1):
     """``[N, H, W, C]`` uint8 images -> one ``[rows*(H+p)-p, cols*(W+p)-p, C]`` image, row-major."""
     images = np.asarray(images)

@@ -237,7 +237,7 @@ def main(argv):
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
     from keras_gans import callbacks
 
-    kwargs = {name: flags.FLAGS[name].value for name in _flag_names()}
+    kwargs = {name: flags.FLAGS[name].value for name in run_argument_names()}
     try:
         result = run(**kwargs, verbose=1 if sys.stdout.isatty() else 2)
     except (UsageError, callbacks.NonFiniteLossError) as error:
@@ -252,7 +252,8 @@ def main(argv):
     return 0
 
 
-def _flag_names():
+def run_argument_names():
+    """The arguments of `run` that are command-line flags (all but ``verbose``)."""
     return [name for name in run.__code__.co_varnames[: run.__code__.co_argcount] if name != "verbose"]
 
 
