@@ -221,9 +221,11 @@ def _check_logdir(logdir, args, resume):
                 f"{logdir} already holds a training run; pass --resume to continue it, "
                 "or choose a new --logdir."
             )
-        with open(config_path) as f:
-            saved = json.load(f)
-        changed = {k: (saved.get(k), args[k]) for k in _ARCHITECTURE_ARGS if saved.get(k) != args[k]}
+        saved = {}
+        if os.path.exists(config_path):
+            with open(config_path) as f:
+                saved = json.load(f)
+        changed = {k: (saved[k], args[k]) for k in _ARCHITECTURE_ARGS if k in saved and saved[k] != args[k]}
         if changed:
             detail = ", ".join(f"--{k} was {old!r}, now {new!r}" for k, (old, new) in changed.items())
             raise UsageError(f"Cannot resume {logdir} with a different setup: {detail}.")

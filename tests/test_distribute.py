@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 import tensorflow as tf
 
 # Run in a fresh process: logical CPU devices must be configured before TensorFlow starts.
@@ -59,6 +60,30 @@ def test_xla_with_several_cpu_replicas_is_refused_with_the_reason(fashion_dir, t
     result = run_parity_script(fashion_dir, tmp_path, "cgan", "jit")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "UsageError: --jit_compile with several replicas needs GPUs" in result.stdout
+
+
+GPU_XLA_SCRIPT = """
+import sys
+import tensorflow as tf
+gpus = tf.config.list_physical_devices("GPU")
+if len(gpus) == 1:  # two logical GPUs on one card: still two replicas with real collectives
+    tf.config.set_logical_device_configuration(gpus[0], [tf.config.LogicalDeviceConfiguration(4096)] * 2)
+from keras_gans import train
+result = train.run(model="cgan", dataset="fashion_mnist", data_dir=sys.argv[1], max_examples=512,
+                   batch_size=64, latent_dim=16, width=8, steps=4, logdir=sys.argv[2], strategy="mirrored",
+                   jit_compile=True, verbose=0)
+print("step", result.step)
+"""
+
+
+@pytest.mark.skipif(not tf.config.list_physical_devices("GPU"), reason="XLA + MirroredStrategy needs GPUs; "
+                    "on CPU it is refused (test above)")
+def test_cgan_with_xla_under_mirrored_trains_on_gpus(fashion_dir, tmp_path):
+    """The Embedding + XLA + MirroredStrategy pitfall (CollectiveGatherV2)."""
+    result = subprocess.run([sys.executable, "-c", GPU_XLA_SCRIPT, str(fashion_dir), str(tmp_path / "run")],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "step 4" in result.stdout
 
 
 def free_ports(count):
