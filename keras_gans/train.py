@@ -33,6 +33,10 @@ _MAX_EXAMPLES = flags.DEFINE_integer("max_examples", None, "Use only the first N
 _IMAGE_SIZE = flags.DEFINE_integer("image_size", None, "Resize images to this square size.")
 _LATENT_DIM = flags.DEFINE_integer("latent_dim", 128, "Size of the latent vector z.")
 _WIDTH = flags.DEFINE_integer("width", 64, "Base number of filters of G and D.")
+_EMA_DECAY = flags.DEFINE_float(
+    "ema_decay", 0.0, "Keep an exponential moving average of G's weights with this decay (e.g. 0.999) "
+    "and sample and save it; 0 turns it off."
+)
 _LOSS = flags.DEFINE_string(
     "loss", "non_saturating", "Adversarial loss: minimax, non_saturating, least_squares, wasserstein, hinge, relativistic."
 )
@@ -60,7 +64,7 @@ _LOG_EVERY = flags.DEFINE_integer("log_every", 50, "Write loss and learning-rate
 
 
 # Arguments that fix what a checkpoint contains: a resumed run must use the same ones.
-_ARCHITECTURE_ARGS = ("model", "dataset", "image_size", "latent_dim", "width", "mixed_precision")
+_ARCHITECTURE_ARGS = ("model", "dataset", "image_size", "latent_dim", "width", "ema_decay", "mixed_precision")
 
 
 @dataclasses.dataclass
@@ -81,6 +85,7 @@ def run(
     image_size=None,
     latent_dim=128,
     width=64,
+    ema_decay=0.0,
     loss="non_saturating",
     batch_size=64,
     epochs=10,
@@ -148,7 +153,8 @@ def run(
     try:
         with dist.scope():
             gan = family.from_hparams(
-                source.image_shape, latent_dim, num_classes=source.num_classes, seed=seed, width=width
+                source.image_shape, latent_dim, num_classes=source.num_classes, seed=seed,
+                ema_decay=ema_decay or None, width=width,
             )
             d_optimizer = keras.optimizers.Adam(lr_d, beta_1=beta1, beta_2=beta2)
             g_optimizer = keras.optimizers.Adam(lr_g, beta_1=beta1, beta_2=beta2)
@@ -163,6 +169,7 @@ def run(
                 g_optimizer=g_optimizer,
                 d_optimizer=d_optimizer,
                 rng_state=gan.seed_generator.state,
+                **({"ema_generator": gan.ema_generator} if gan.ema_generator else {}),
             )
         manager = tf.train.CheckpointManager(checkpoint, os.path.join(work_dir, "checkpoints"), keep_checkpoints)
         # Every worker restores the chief's newest checkpoint, so all start from the same state.
@@ -201,7 +208,7 @@ def run(
         generator_path = None
         if chief:
             generator_path = os.path.join(logdir, "generator.keras")
-            gan.generator.save(generator_path)
+            gan.sampling_generator.save(generator_path)
             images.save_png(
                 os.path.join(logdir, "samples.png"), samples(gan), Model=f"{model} on {dataset}, step {step}"
             )

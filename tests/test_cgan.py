@@ -42,3 +42,16 @@ def test_embedding_gradients_reach_the_optimizers_dense():
     real = np.zeros((4, 28, 28, 1), "float32")
     gan.train_on_batch(real, np.arange(4, dtype="int32"))
     assert seen and tf.IndexedSlices not in seen
+
+
+def test_ema_generator_averages_weights_and_is_sampled():
+    gan = build_family("cgan", num_classes=10, width=8, ema_decay=0.9)
+    before = [w.numpy() for w in gan.generator.trainable_weights]
+    np.testing.assert_array_equal(before[0], gan.ema_generator.trainable_weights[0].numpy())
+    gan.train_on_batch(np.zeros((4, 28, 28, 1), "float32"), np.arange(4, dtype="int32"))
+    for old, new, average in zip(before, gan.generator.trainable_weights, gan.ema_generator.trainable_weights):
+        np.testing.assert_allclose(average.numpy(), 0.9 * old + 0.1 * new.numpy(), rtol=1e-5, atol=1e-7)
+    assert gan.sampling_generator is gan.ema_generator
+    z, labels = np.ones((2, gan.latent_dim), "float32"), np.array([1, 2], "int32")
+    np.testing.assert_allclose(np.array(gan.generate(z, labels)), np.array(gan.ema_generator([z, labels])), atol=1e-6)
+    assert type(gan).from_config(gan.get_config()).ema_decay == 0.9

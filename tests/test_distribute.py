@@ -22,7 +22,7 @@ data_dir, out, model, jit = sys.argv[1:5]
 try:
     for strategy in ("one_device", "mirrored"):
         train.run(model=model, dataset="fashion_mnist", data_dir=data_dir, max_examples=256, batch_size=32,
-                  latent_dim=16, width=8, steps=2, logdir=f"{out}/{strategy}", strategy=strategy,
+                  latent_dim=16, width=8, steps=2, ema_decay=0.9, logdir=f"{out}/{strategy}", strategy=strategy,
                   jit_compile=jit == "jit", verbose=0)
 except train.UsageError as error:
     print("UsageError:", error)

@@ -31,14 +31,22 @@ class GAN(keras.Model):
         latent_dim: size of ``z``.
         num_classes: the number of classes of a conditional model, 0 for unconditional ones.
         seed: seed of the model's `SeedGenerator`; with a fixed seed training is repeatable.
+        ema_decay: when set (e.g. 0.999), an exponential moving average of the generator's weights
+            is kept in ``ema_generator`` and used for sampling (Karras et al. 2018, Yazıcı et al.
+            2019, "The Unusual Effectiveness of Averaging in GAN Training").
     """
 
     # Class-conditional families set this: their networks take a ``label`` input.
     conditional = False
 
-    def __init__(self, generator, discriminator, latent_dim, num_classes=0, seed=None, **kwargs):
+    def __init__(self, generator, discriminator, latent_dim, num_classes=0, seed=None, ema_decay=None, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
+        self.ema_decay = ema_decay
+        self.ema_generator = None
+        if ema_decay:
+            self.ema_generator = keras.models.clone_model(generator)
+            self.ema_generator.set_weights(generator.get_weights())
         self.discriminator = discriminator
         self.latent_dim = int(latent_dim)
         self.num_classes = int(num_classes)
@@ -59,14 +67,14 @@ class GAN(keras.Model):
         raise NotImplementedError
 
     @classmethod
-    def from_hparams(cls, image_shape, latent_dim=128, num_classes=0, seed=None, **hparams):
+    def from_hparams(cls, image_shape, latent_dim=128, num_classes=0, seed=None, ema_decay=None, **hparams):
         """Builds the family's networks and the model around them; unconditional families
         ignore ``num_classes``."""
         num_classes = num_classes if cls.conditional else 0
         generator, discriminator = cls.build_networks(
             tuple(image_shape), int(latent_dim), int(num_classes), **hparams
         )
-        return cls(generator, discriminator, latent_dim, num_classes=num_classes, seed=seed)
+        return cls(generator, discriminator, latent_dim, num_classes=num_classes, seed=seed, ema_decay=ema_decay)
 
     def compile(self, d_optimizer, g_optimizer, loss="non_saturating", **kwargs):
         """Sets the two optimizers and the adversarial loss (a name from `keras_gans.losses`).
@@ -107,8 +115,16 @@ class GAN(keras.Model):
         """What the generator takes: ``z``, or ``[z, labels]`` for conditional models."""
         return [z, labels] if self.conditional else z
 
+    @property
+    def sampling_generator(self):
+        """The generator to sample and ship: the weight average when kept, else the generator."""
+        return self.ema_generator or self.generator
+
     def generate(self, z, labels=None, training=False):
-        return self.generator(self.generator_inputs(z, labels), training=training)
+        """Images from ``z`` (and labels): the trained generator when ``training``, else the
+        `sampling_generator`."""
+        network = self.generator if training else self.sampling_generator
+        return network(self.generator_inputs(z, labels), training=training)
 
     def discriminate(self, images, labels=None, training=False):
         inputs = [images, labels] if self.conditional else images
@@ -133,6 +149,15 @@ class GAN(keras.Model):
         # needs CollectiveGatherV2, which XLA cannot compile; dense gradients all-reduce fine.
         gradients = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in gradients]
         optimizer.apply(gradients, variables)
+
+    def update_ema(self):
+        """Moves the averaged generator towards the generator; copies batch-norm statistics."""
+        if self.ema_generator is None:
+            return
+        for average, current in zip(self.ema_generator.trainable_weights, self.generator.trainable_weights):
+            average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * current)
+        for average, current in zip(self.ema_generator.non_trainable_weights, self.generator.non_trainable_weights):
+            average.assign(current)
 
     def update_metrics(self, d_loss, g_loss, real_scores, fake_scores):
         if self.adversarial_loss.probabilistic:
@@ -168,6 +193,7 @@ class GAN(keras.Model):
             g_per_example = loss.generator(tf.stop_gradient(real_scores), g_scores)
             g_loss = self.reduce_loss(g_per_example)
         self.apply_update(tape, g_loss, self.generator, self.g_optimizer)
+        self.update_ema()
 
         return self.update_metrics(ops.mean(d_per_example), ops.mean(g_per_example), real_scores, fake_scores)
 
@@ -181,6 +207,7 @@ class GAN(keras.Model):
             "latent_dim": self.latent_dim,
             "num_classes": self.num_classes,
             "seed": self.seed,
+            "ema_decay": self.ema_decay,
         }
 
     @classmethod
