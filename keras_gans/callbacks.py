@@ -159,3 +159,27 @@ class TensorBoardSummaries(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self.writer.flush()
+
+
+class PeriodicEvaluation(keras.callbacks.Callback):
+    """Every ``every_epochs`` epochs, evaluates the sampling generator with a
+    `keras_gans.metrics.evaluation.Evaluator` and logs the metrics to TensorBoard (``eval/*``)."""
+
+    def __init__(self, evaluator, every_epochs, metrics, num_samples, logdir):
+        super().__init__()
+        self.evaluator = evaluator
+        self.every_epochs = every_epochs
+        self.metrics = metrics
+        self.num_samples = num_samples
+        self.writer = tf.summary.create_file_writer(logdir)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every_epochs:
+            return
+        results = self.evaluator.evaluate(self.model.sampling_generator, self.metrics, self.num_samples)
+        with self.writer.as_default(step=global_step(self.model)):
+            for name, value in results.items():
+                tf.summary.scalar(f"eval/{name}", value)
+        self.writer.flush()
+        if logs is not None:
+            logs.update({f"eval_{name}": value for name, value in results.items()})

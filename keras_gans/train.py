@@ -60,6 +60,11 @@ _MIXED_PRECISION = flags.DEFINE_boolean(
 _RESUME = flags.DEFINE_boolean("resume", False, "Continue from the newest checkpoint in --logdir.")
 _CHECKPOINT_EVERY = flags.DEFINE_integer("checkpoint_every", 500, "Save a checkpoint every N steps (and at the end).")
 _KEEP_CHECKPOINTS = flags.DEFINE_integer("keep_checkpoints", 3, "How many recent checkpoints to keep.")
+_EVAL_EVERY = flags.DEFINE_integer(
+    "eval_every", 0, "Evaluate the generator every N epochs with the dataset's shipped classifier (0: never)."
+)
+_EVAL_METRICS = flags.DEFINE_string("eval_metrics", "fid,kid,pr,cond_acc,modes", "Metrics of --eval_every.")
+_EVAL_SAMPLES = flags.DEFINE_integer("eval_samples", 2000, "Samples per --eval_every evaluation.")
 _LOG_EVERY = flags.DEFINE_integer("log_every", 50, "Write loss and learning-rate summaries every N steps.")
 
 
@@ -103,6 +108,9 @@ def run(
     checkpoint_every=500,
     keep_checkpoints=3,
     log_every=50,
+    eval_every=0,
+    eval_metrics="fid,kid,pr,cond_acc,modes",
+    eval_samples=2000,
     verbose=1,
 ):
     """Trains ``model`` on ``dataset`` and returns a `TrainResult`. See the module flags for the
@@ -190,6 +198,16 @@ def run(
         if chief:
             training_callbacks.append(
                 callbacks.TensorBoardSummaries(os.path.join(logdir, "train"), log_every, samples)
+            )
+        if chief and eval_every:
+            from keras_gans.metrics import evaluation
+
+            evaluator = evaluation.make_evaluator(dataset, data_dir, "domain", with_train=False)
+            training_callbacks.append(
+                callbacks.PeriodicEvaluation(
+                    evaluator, eval_every, evaluation.parse_metrics(eval_metrics), eval_samples,
+                    os.path.join(logdir, "train"),
+                )
             )
         history = {}
         if step < total_steps:

@@ -1,6 +1,5 @@
 """The training CLI and `keras_gans.train.run`: logs, checkpoints, resume, and clear errors."""
 
-import glob
 import os
 import subprocess
 import sys
@@ -9,6 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from conftest import summary_kinds
 from keras_gans import callbacks, data, train
 
 QUICK = dict(model="cgan", dataset="fashion_mnist", max_examples=256, batch_size=32, latent_dim=16, width=8)
@@ -18,16 +18,6 @@ def run_cli(*args, timeout=300):
     return subprocess.run(
         [sys.executable, "-m", "keras_gans.train", *args], capture_output=True, text=True, timeout=timeout
     )
-
-
-def summary_kinds(logdir):
-    """{plugin name: set of tags} over every event file under ``logdir``."""
-    kinds = {}
-    for path in glob.glob(os.path.join(logdir, "**", "events.out.tfevents.*"), recursive=True):
-        for event in tf.compat.v1.train.summary_iterator(path):
-            for value in event.summary.value:
-                kinds.setdefault(value.metadata.plugin_data.plugin_name, set()).add(value.tag)
-    return kinds
 
 
 def test_cli_trains_cgan_and_writes_scalar_and_image_summaries(fashion_dir, tmp_path):

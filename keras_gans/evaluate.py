@@ -1,0 +1,90 @@
+"""Evaluate a generator: ``python -m keras_gans.evaluate --generator=runs/x/generator.keras
+--dataset=fashion_mnist --data_dir=../shared/data/fashion_mnist``.
+
+Prints a table of each metric beside its real-vs-real reference (real train vs real test on the
+same feature network) and writes them as JSON. Metrics: see `keras_gans.metrics.evaluation`.
+"""
+
+import json
+import os
+import sys
+import time
+
+from absl import app, flags
+
+from keras_gans.errors import UsageError
+
+_GENERATOR = flags.DEFINE_string("generator", None, "A generator .keras file, or a training logdir holding generator.keras.")
+_DATASET = flags.DEFINE_string("dataset", "fashion_mnist", "Dataset whose real test split is the reference.")
+_DATA_DIR = flags.DEFINE_string("data_dir", None, "Its IDX folder or TFDS data_dir.")
+_METRICS = flags.DEFINE_string("metrics", "fid,kid,is,pr,cond_acc,cas,modes", "Comma-separated metrics.")
+_NUM_SAMPLES = flags.DEFINE_integer("num_samples", 10000, "Generated samples (and real train samples for the reference).")
+_FEATURE_NET = flags.DEFINE_enum("feature_net", "domain", ["domain", "inception_v3"],
+                                 "domain: the shipped classifier (offline); inception_v3: ImageNet InceptionV3.")
+_INCEPTION_WEIGHTS = flags.DEFINE_string("inception_weights", "imagenet", "imagenet (download) or a local weights file.")
+_BATCH_SIZE = flags.DEFINE_integer("batch_size", 500, "Sampling and feature batch size.")
+_SEED = flags.DEFINE_integer("seed", 0, "Seed of the latents.")
+_REFERENCE = flags.DEFINE_boolean("reference", True, "Also compute the real-vs-real reference.")
+_OUT = flags.DEFINE_string("out", None, "JSON output path; default <generator>.eval.json.")
+
+
+def resolve_generator_path(generator):
+    path = os.path.join(generator, "generator.keras") if os.path.isdir(generator) else generator
+    if not os.path.isfile(path):
+        raise UsageError(f"No generator at {path}: pass a .keras file or a training logdir holding generator.keras.")
+    return path
+
+
+def evaluate(generator, dataset, data_dir=None, metrics="fid,kid,is,pr,cond_acc,cas,modes", num_samples=10000,
+             feature_net="domain", inception_weights="imagenet", batch_size=500, seed=0, reference=True):
+    """Evaluates a generator (a path or a Keras model); returns the report as a dict."""
+    import keras
+
+    from keras_gans.metrics import evaluation
+
+    metrics = evaluation.parse_metrics(metrics)
+    model = keras.saving.load_model(resolve_generator_path(generator), safe_mode=True) if isinstance(generator, str) else generator
+    evaluator = evaluation.make_evaluator(dataset, data_dir, feature_net, inception_weights, with_train=reference)
+    start = time.perf_counter()
+    results = evaluator.evaluate(model, metrics, num_samples, batch_size, seed)
+    seconds = time.perf_counter() - start  # sampling, features and metrics; not data loading
+    report = {
+        "generator": generator if isinstance(generator, str) else model.name,
+        "dataset": dataset,
+        "feature_net": evaluator.feature_net.name,
+        "num_samples": num_samples,
+        "metrics": results,
+        "seconds": round(seconds, 1),
+    }
+    if reference:
+        report["reference"] = evaluator.reference(metrics, num_samples, seed)
+    return report
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
+    from keras_gans.metrics import evaluation
+
+    if not _GENERATOR.value:
+        print("error: pass --generator (a .keras file or a training logdir)", file=sys.stderr)
+        return 1
+    try:
+        report = evaluate(_GENERATOR.value, _DATASET.value, _DATA_DIR.value, _METRICS.value, _NUM_SAMPLES.value,
+                          _FEATURE_NET.value, _INCEPTION_WEIGHTS.value, _BATCH_SIZE.value, _SEED.value,
+                          _REFERENCE.value)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"{report['generator']} on {report['dataset']}, {report['num_samples']} samples, "
+          f"feature network {report['feature_net']} ({report['seconds']} s)")
+    print(evaluation.format_table(report["metrics"], report.get("reference")))
+    out = _OUT.value or os.path.splitext(resolve_generator_path(_GENERATOR.value))[0] + ".eval.json"
+    with open(out, "w") as f:
+        json.dump(report, f, indent=2)
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    app.run(main)

@@ -1,0 +1,150 @@
+"""Evaluate a generator against a dataset's real test split, beside the real-vs-real reference.
+
+`Evaluator` holds a feature network and the real test split's features (computed once); its
+``evaluate(generator)`` samples in batches and streams features, so generated images never sit in
+memory together (only their features do), except for CAS, which trains a classifier on them. ``reference()`` computes the
+same metrics between the real train and test splits: what "as good as real data" is on that
+feature network.
+
+Metrics (names as in ``--metrics``):
+  fid       Fréchet distance of features                      (Heusel et al. 2017)
+  kid       kernel distance of features, mean and std          (Binkowski et al. 2018)
+  is        Inception Score of logits, mean and std            (Salimans et al. 2016)
+  pr        improved precision and recall, k=3                 (Kynkäänniemi et al. 2019)
+  cond_acc  fraction of samples classified as the requested class (conditional models)
+  cas       Classification Accuracy Score: a classifier trained on samples only, tested on the
+            real test split                                    (Ravuri & Vinyals 2019)
+  modes     classes covered and KL(generated || data) of the predicted class histogram
+"""
+
+import numpy as np
+
+from keras_gans.errors import UsageError
+from keras_gans.metrics import classifier
+from keras_gans.metrics.fid import frechet_distance
+from keras_gans.metrics.inception_score import inception_score
+from keras_gans.metrics.kid import kernel_distance
+from keras_gans.metrics.modes import mode_coverage
+from keras_gans.metrics.precision_recall import precision_recall
+
+METRICS = ("fid", "kid", "is", "pr", "cond_acc", "cas", "modes")
+CONDITIONAL_METRICS = ("cond_acc", "cas")
+
+
+def parse_metrics(names):
+    """``"fid,kid"`` or a list -> validated tuple; unknown names list the known ones."""
+    names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+    unknown = [n for n in names if n not in METRICS]
+    if unknown:
+        raise UsageError(f"Unknown metric(s) {', '.join(unknown)}. Known metrics: {', '.join(METRICS)}.")
+    return tuple(names)
+
+
+def generator_spec(generator):
+    """(latent_dim, conditional) of a generator taking ``z`` or ``[z, label]``."""
+    latent_dim = int(generator.inputs[0].shape[-1])
+    return latent_dim, len(generator.inputs) > 1
+
+
+def requested_labels(num_samples, num_classes):
+    """Balanced labels 0, 1, ..., C-1, 0, 1, ... for conditional sampling."""
+    return (np.arange(num_samples) % num_classes).astype(np.int32)
+
+
+def sample_batches(generator, num_samples, num_classes=0, batch_size=500, seed=0):
+    """Yields ``(images in [-1, 1], requested labels or None)`` batches from a generator."""
+    latent_dim, conditional = generator_spec(generator)
+    rng = np.random.default_rng(seed)
+    labels = requested_labels(num_samples, num_classes) if conditional else None
+    for start in range(0, num_samples, batch_size):
+        count = min(batch_size, num_samples - start)
+        z = rng.standard_normal((count, latent_dim)).astype(np.float32)
+        batch_labels = labels[start : start + count] if conditional else None
+        inputs = [z, batch_labels] if conditional else z
+        yield np.asarray(generator(inputs, training=False)), batch_labels
+
+
+class Evaluator:
+    """Metrics of generators against one real test split, on one feature network."""
+
+    def __init__(self, feature_net, test_images, test_labels, num_classes, train_images=None, train_labels=None):
+        self.feature_net = feature_net
+        self.test_images, self.test_labels = test_images, test_labels
+        self.train_images, self.train_labels = train_images, train_labels
+        self.num_classes = num_classes
+        self.test_features, self.test_logits = feature_net.embed(test_images)
+        self.data_class_histogram = np.bincount(test_labels, minlength=num_classes)
+
+    def _scores(self, metrics, features, logits, requested=None, cas_data=None):
+        """Each metric of a feature set (and, where needed, requested labels and CAS data)."""
+        results = {}
+        if "fid" in metrics:
+            results["fid"] = frechet_distance(self.test_features, features)
+        if "kid" in metrics:
+            mean, std = kernel_distance(self.test_features, features, subset_size=min(1000, len(features)))
+            results["kid"], results["kid_std"] = mean, std
+        if "is" in metrics:
+            results["is"], results["is_std"] = inception_score(logits, splits=10)
+        if "pr" in metrics:
+            results["precision"], results["recall"] = precision_recall(self.test_features, features, k=3)
+        if "cond_acc" in metrics and requested is not None:
+            results["cond_acc"] = float(np.mean(np.argmax(logits, axis=1) == requested))
+        if "cas" in metrics and cas_data is not None:
+            model = classifier.train_classifier(*cas_data, self.num_classes)
+            results["cas"] = classifier.accuracy(model, self.test_images, self.test_labels)
+        if "modes" in metrics:
+            coverage = mode_coverage(np.argmax(logits, axis=1), self.num_classes, self.data_class_histogram)
+            results["modes_covered"] = coverage["classes_covered"]
+            results["modes_kl"] = coverage["kl_divergence"]
+        return results
+
+    def evaluate(self, generator, metrics=METRICS, num_samples=10000, batch_size=500, seed=0):
+        """The metrics of ``generator``'s samples; conditional metrics only for conditional ones."""
+        metrics = parse_metrics(metrics)
+        conditional = generator_spec(generator)[1]
+        features, logits, labels, images = [], [], [], []
+        for batch, batch_labels in sample_batches(generator, num_samples, self.num_classes, batch_size, seed):
+            batch_features, batch_logits = self.feature_net.embed(batch, batch_size)
+            features.append(batch_features)
+            logits.append(batch_logits)
+            if conditional:
+                labels.append(batch_labels)
+                if "cas" in metrics:
+                    images.append(batch)
+        features, logits = np.concatenate(features), np.concatenate(logits)
+        requested = np.concatenate(labels) if conditional else None
+        cas_data = (np.concatenate(images), requested) if images else None
+        return self._scores(metrics, features, logits, requested, cas_data)
+
+    def reference(self, metrics=METRICS, num_samples=10000, seed=0):
+        """The same metrics for ``num_samples`` real training images against the test split."""
+        if self.train_images is None:
+            raise UsageError("the real-vs-real reference needs the train split")
+        metrics = parse_metrics(metrics)
+        pick = np.random.default_rng(seed).choice(len(self.train_images), min(num_samples, len(self.train_images)), replace=False)
+        images, labels = self.train_images[pick], self.train_labels[pick]
+        features, logits = self.feature_net.embed(images)
+        return self._scores(metrics, features, logits, labels, (images, labels))
+
+
+def make_evaluator(dataset, data_dir=None, feature_net="domain", inception_weights="imagenet", with_train=True):
+    """An `Evaluator` on ``dataset``'s real test split (and train split, for the reference)."""
+    from keras_gans.metrics import feature_nets
+
+    if feature_net not in feature_nets.FEATURE_NETS:
+        raise UsageError(f"Unknown feature network {feature_net!r}. Known: {', '.join(feature_nets.FEATURE_NETS)}.")
+    network = feature_nets.domain(dataset)[0] if feature_net == "domain" else feature_nets.inception_v3(inception_weights)
+    test_images, test_labels, class_names = classifier.load_split(dataset, data_dir, "test")
+    train_images = train_labels = None
+    if with_train:
+        train_images, train_labels, _ = classifier.load_split(dataset, data_dir, "train")
+    return Evaluator(network, test_images, test_labels, len(class_names), train_images, train_labels)
+
+
+def format_table(results, reference=None):
+    """Rows of ``metric  generated  real-vs-real`` as text."""
+    lines = [f"{'metric':<14}{'generated':>12}{'real train vs test':>22}"]
+    for name, value in results.items():
+        ref = "" if reference is None or name not in reference else f"{reference[name]:.4f}"
+        lines.append(f"{name:<14}{value:>12.4f}{ref:>22}")
+    return "\n".join(lines)

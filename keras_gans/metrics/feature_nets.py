@@ -1,0 +1,64 @@
+"""Feature networks behind one interface: images in [-1, 1] -> (features, logits).
+
+* ``domain``: the classifier this project trains and ships for a dataset
+  (`keras_gans.metrics.classifier`), its 128-d penultimate layer and its class logits. Offline.
+* ``inception_v3``: ``keras.applications.InceptionV3`` with ImageNet weights (Keras' usual
+  download, or a local ``.h5``/``.weights.h5`` file): 2048-d pool features and the 1000 logits, at
+  299x299 with the standard preprocessing (grayscale tiled to three channels, bilinear resize; the
+  network's own scaling is x/127.5 - 1, which is our [-1, 1] range already). Numbers from it are
+  comparable with published FIDs computed on 10k real test vs 10k generated images (Lucic et al.
+  2018), not with 50k-sample FIDs.
+"""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gans.metrics import classifier
+
+FEATURE_NETS = ("domain", "inception_v3")
+INCEPTION_SIZE = 299
+
+
+class FeatureNetwork:
+    """Wraps a Keras classifier: ``embed(images)`` returns float64 ``(features, logits)``."""
+
+    def __init__(self, model, features_layer, name, input_size=None):
+        self.name = name
+        self.input_size = input_size
+        self._model = keras.Model(model.inputs, [model.get_layer(features_layer).output, model.output])
+        self._expected_shape = tuple(model.inputs[0].shape[1:])
+
+    def preprocess(self, images):
+        images = tf.convert_to_tensor(images, tf.float32)
+        if self.input_size:
+            if images.shape[-1] == 1:
+                images = tf.tile(images, (1, 1, 1, 3))
+            images = tf.image.resize(images, (self.input_size, self.input_size), method="bilinear")
+        if tuple(images.shape[1:]) != self._expected_shape:
+            raise ValueError(
+                f"the {self.name} feature network takes images of shape {self._expected_shape}, "
+                f"got {tuple(images.shape[1:])}"
+            )
+        return images
+
+    def embed(self, images, batch_size=500):
+        features, logits = [], []
+        for start in range(0, len(images), batch_size):
+            batch_features, batch_logits = self._model(self.preprocess(images[start : start + batch_size]), training=False)
+            features.append(np.asarray(batch_features, np.float64))
+            logits.append(np.asarray(batch_logits, np.float64))
+        return np.concatenate(features), np.concatenate(logits)
+
+
+def domain(dataset):
+    """The shipped classifier of ``dataset`` as a feature network; also returns its metadata."""
+    model, metadata = classifier.load_shipped(dataset)
+    return FeatureNetwork(model, metadata["features_layer"], f"domain:{dataset}"), metadata
+
+
+def inception_v3(weights="imagenet"):
+    """InceptionV3 features; ``weights`` is "imagenet", a local weights file, or None (random:
+    for tests of the plumbing only)."""
+    model = keras.applications.InceptionV3(include_top=True, weights=weights, classifier_activation=None)
+    return FeatureNetwork(model, "avg_pool", "inception_v3", input_size=INCEPTION_SIZE)

@@ -1,0 +1,134 @@
+"""Turn a finished training run into a zoo entry: evaluate it, save the preset and its model card.
+
+    python -m keras_gans.zoo.publish --name=cgan_fashion --logdir=runs/zoo_cgan_fashion \
+        --data_dir=../shared/data/fashion_mnist
+
+writes the preset (``--preset_dir``, default the package's ``zoo/entries/<name>``) and, beside the
+recipe in ``zoo/<name>/``, the model card ``README.md`` and ``samples.png``.
+"""
+
+import json
+import os
+import sys
+
+from absl import app, flags
+
+from keras_gans.errors import UsageError
+
+_NAME = flags.DEFINE_string("name", None, "Entry name, e.g. cgan_fashion.")
+_LOGDIR = flags.DEFINE_string("logdir", None, "The training run's --logdir.")
+_DATA_DIR = flags.DEFINE_string("data_dir", None, "The dataset's IDX folder or TFDS data_dir (for evaluation).")
+_NUM_SAMPLES = flags.DEFINE_integer("num_samples", 10000, "Samples for the card's metrics.")
+_CARD_DIR = flags.DEFINE_string("card_dir", None, "Folder of the recipe and card; default zoo/<name>.")
+_PRESET_DIR = flags.DEFINE_string("preset_dir", None, "Where to write the preset; default the package's entry.")
+
+_LABELS = {
+    "fid": "FID (domain features)", "kid": "KID", "kid_std": "KID std", "is": "Inception Score (domain logits)",
+    "is_std": "IS std", "precision": "precision (k=3)", "recall": "recall (k=3)",
+    "cond_acc": "conditional accuracy", "cas": "CAS", "modes_covered": "classes covered", "modes_kl": "class KL",
+}
+
+
+def model_card(card):
+    report = card["metrics"]
+    rows = "\n".join(
+        f"| {_LABELS.get(k, k)} | {v:.4f} | {report['reference'].get(k, float('nan')):.4f} |"
+        for k, v in report["metrics"].items()
+    )
+    classes = ", ".join(card.get("class_names", [])) or "none (unconditional)"
+    return f"""# {card['name']}
+
+{card['description']}
+
+![samples](samples.png)
+
+| | |
+|---|---|
+| family | `{card['family']}` |
+| dataset | `{card['dataset']}` (train split) |
+| image shape | {tuple(card['image_shape'])} |
+| latent size | {card['latent_dim']} |
+| classes | {classes} |
+| parameters | {card['parameters']:,} |
+| weights sha256 | `{card['weights_sha256']}` |
+| training | {card['training']['steps']} steps, recipe `zoo/{card['name']}/recipe.flags` |
+
+## Metrics
+
+{report['num_samples']} samples against the real test split, feature network `{report['feature_net']}`,
+from `python -m keras_gans.evaluate`; the last column is the same metric for {report['num_samples']} real
+training images against the test split.
+
+| metric | generated | real train vs test |
+|---|---|---|
+{rows}
+
+## Use
+
+```python
+from keras_gans import zoo
+g = zoo.load("{card['name']}")
+images = g.sample(16, seed=0)   # uint8 {tuple([16] + card['image_shape'])}
+```
+
+{card['note']}
+"""
+
+
+def publish(name, logdir, data_dir, num_samples=10000, card_dir=None, preset_dir=None):
+    import keras
+    import tensorflow as tf
+
+    from keras_gans import data, evaluate
+    from keras_gans.callbacks import checkpoint_step
+    from keras_gans.zoo import presets
+    from keras_gans.zoo.generator import Generator
+
+    card_dir = card_dir or os.path.join("zoo", name)
+    preset_dir = preset_dir or os.path.join(presets.ENTRIES_DIR, name)
+    with open(os.path.join(logdir, "config.json")) as f:
+        run_config = json.load(f)
+    recipe_path = os.path.join(card_dir, "recipe.flags")
+    if not os.path.isfile(recipe_path):
+        raise UsageError(f"{recipe_path} is missing: a zoo entry is trained from a committed recipe.")
+    with open(recipe_path) as f:
+        recipe = f.read()
+    generator_path = os.path.join(logdir, "generator.keras")
+    model = keras.saving.load_model(generator_path, safe_mode=True)
+    conditional = len(model.inputs) > 1
+    metrics = "fid,kid,is,pr,cond_acc,cas" if conditional else "fid,kid,is,pr,modes"
+    report = evaluate.evaluate(generator_path, run_config["dataset"], data_dir, metrics, num_samples)
+    class_names = list(data.load_source(run_config["dataset"], data_dir=data_dir, split="test").class_names)
+    steps = checkpoint_step(tf.train.latest_checkpoint(os.path.join(logdir, "checkpoints")))
+    kind = "Class-conditional" if conditional else "Unconditional"
+    generator = Generator(model, {"name": name, "class_names": class_names if conditional else [],
+                                  "num_classes": len(class_names) if conditional else 0})
+    presets.save_to_preset(
+        generator, preset_dir,
+        family=run_config["model"], dataset=run_config["dataset"],
+        description=f"{kind} `{run_config['model']}` generator trained on {run_config['dataset']} with keras_gans.",
+        metrics=report, recipe=recipe, training={"steps": steps, "arguments": run_config},
+    )
+    loaded = presets.load(preset_dir)
+    loaded.save_grid(os.path.join(card_dir, "samples.png"), seed=0)
+    with open(os.path.join(card_dir, "README.md"), "w") as f:
+        f.write(model_card(loaded.metadata))
+    return loaded.metadata
+
+
+def main(argv):
+    del argv
+    if not (_NAME.value and _LOGDIR.value):
+        print("error: pass --name and --logdir", file=sys.stderr)
+        return 1
+    try:
+        card = publish(_NAME.value, _LOGDIR.value, _DATA_DIR.value, _NUM_SAMPLES.value, _CARD_DIR.value, _PRESET_DIR.value)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps(card["metrics"], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    app.run(main)

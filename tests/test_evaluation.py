@@ -1,0 +1,100 @@
+"""Feature networks, the shipped domain classifiers, the Evaluator, the evaluate CLI and the
+training-time evaluation callback."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from conftest import build_family, summary_kinds
+from keras_gans.errors import UsageError
+from keras_gans.metrics import classifier, evaluation, feature_nets
+
+
+@pytest.mark.parametrize("dataset, minimum", [("fashion_mnist", 0.90), ("mnist", 0.98)])
+def test_shipped_classifier_accuracy_on_the_real_test_split(shared_data, dataset, minimum):
+    model, metadata = classifier.load_shipped(dataset)
+    images, labels, class_names = classifier.load_split(dataset, str(shared_data / dataset), "test")
+    assert len(labels) == 10000 and list(class_names) == metadata["class_names"]
+    measured = classifier.accuracy(model, images, labels)
+    assert measured >= minimum
+    assert measured == pytest.approx(metadata["test_accuracy"], abs=1e-3)
+
+
+def test_domain_feature_network_shapes():
+    network, _ = feature_nets.domain("fashion_mnist")
+    features, logits = network.embed(np.zeros((3, 28, 28, 1), np.float32))
+    assert features.shape == (3, 128) and logits.shape == (3, 10) and features.dtype == np.float64
+    with pytest.raises(ValueError, match=r"\(28, 28, 1\)"):
+        network.embed(np.zeros((1, 32, 32, 3), np.float32))
+
+
+def test_inception_v3_plumbing_with_random_weights():
+    """ImageNet weights cannot be downloaded here: random weights check the preprocessing path."""
+    network = feature_nets.inception_v3(weights=None)
+    features, logits = network.embed(np.random.default_rng(0).uniform(-1, 1, (2, 28, 28, 1)).astype(np.float32))
+    assert features.shape == (2, 2048) and logits.shape == (2, 1000)
+    assert np.all(np.isfinite(features))
+
+
+def test_unknown_classifier_and_metric_are_clear_errors():
+    with pytest.raises(UsageError, match="shipped: fashion_mnist, mnist"):
+        classifier.load_shipped("cifar10")
+    with pytest.raises(UsageError, match="Known metrics: fid, kid"):
+        evaluation.parse_metrics("fid,bogus")
+
+
+@pytest.fixture(scope="module")
+def fashion_evaluator(shared_data):
+    return evaluation.make_evaluator("fashion_mnist", str(shared_data / "fashion_mnist"))
+
+
+def test_evaluator_on_a_conditional_generator_and_the_reference(fashion_evaluator):
+    gan = build_family("cgan", num_classes=10, width=8)
+    results = fashion_evaluator.evaluate(gan.generator, num_samples=300, batch_size=100)
+    assert set(results) == {"fid", "kid", "kid_std", "is", "is_std", "precision", "recall", "cond_acc", "cas",
+                            "modes_covered", "modes_kl"}
+    assert all(np.isfinite(v) for v in results.values())
+    reference = fashion_evaluator.reference(num_samples=300)
+    # Real training images are far closer to the test split than an untrained generator's noise.
+    assert reference["fid"] < results["fid"] / 10
+    assert reference["cond_acc"] > 0.85 and reference["modes_covered"] == 10
+    assert 0 <= results["cond_acc"] <= 1 and 0 <= results["cas"] <= 1
+
+
+def test_evaluator_skips_conditional_metrics_for_unconditional_generators(fashion_evaluator):
+    gan = build_family("dcgan", num_classes=0, width=8)
+    results = fashion_evaluator.evaluate(gan.generator, metrics="fid,cond_acc,cas,modes", num_samples=200)
+    assert set(results) == {"fid", "modes_covered", "modes_kl"}
+
+
+def test_evaluate_cli_prints_a_table_and_writes_json(shared_data, tmp_path):
+    gan = build_family("cgan", num_classes=10, width=8)
+    path = tmp_path / "generator.keras"
+    gan.generator.save(path)
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_gans.evaluate", f"--generator={tmp_path}", "--dataset=fashion_mnist",
+         f"--data_dir={shared_data / 'fashion_mnist'}", "--metrics=fid,kid,cond_acc", "--num_samples=200"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "real train vs test" in result.stdout and "cond_acc" in result.stdout
+    report = json.loads((tmp_path / "generator.eval.json").read_text())
+    assert set(report["metrics"]) == {"fid", "kid", "kid_std", "cond_acc"}
+    assert set(report["reference"]) == set(report["metrics"])
+
+    bad = subprocess.run([sys.executable, "-m", "keras_gans.evaluate", f"--generator={tmp_path / 'none.keras'}"],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr and "No generator at" in bad.stderr
+
+
+def test_training_logs_evaluation_metrics_to_tensorboard(shared_data, tmp_path):
+    from keras_gans import train
+
+    train.run(model="cgan", dataset="fashion_mnist", data_dir=str(shared_data / "fashion_mnist"), max_examples=256,
+              batch_size=64, latent_dim=16, width=8, epochs=1, eval_every=1, eval_metrics="fid,cond_acc",
+              eval_samples=200, logdir=str(tmp_path / "run"), verbose=0)
+    assert {"eval/fid", "eval/cond_acc"} <= summary_kinds(str(tmp_path / "run"))["scalars"]

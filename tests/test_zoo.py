@@ -1,0 +1,130 @@
+"""The zoo: shipped entries, Generator sampling, presets (folder, URL), corruption, the sample CLI."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import build_family
+from keras_gans import zoo
+from keras_gans.errors import UsageError
+from keras_gans.zoo import presets
+
+FASHION = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+
+
+@pytest.fixture(scope="module")
+def local_preset(tmp_path_factory):
+    """A small conditional preset written with save_to_preset."""
+    gan = build_family("cgan", num_classes=10, width=8)
+    folder = tmp_path_factory.mktemp("preset") / "tiny_cgan"
+    presets.save_to_preset(gan.generator, str(folder), name="tiny_cgan", class_names=list(FASHION), family="cgan")
+    return folder
+
+
+def check_generator(generator, conditional):
+    a = generator.sample(6, seed=3)
+    assert a.dtype == np.uint8 and a.shape == (6, *generator.image_shape)
+    np.testing.assert_array_equal(a, generator.sample(6, seed=3))
+    assert not np.array_equal(a, generator.sample(6, seed=4))
+    assert generator.interpolate(1, 2, steps=5).shape == (5, *generator.image_shape)
+    if conditional:
+        by_name = generator.sample(4, labels=["Sneaker"] * 4, seed=0)
+        np.testing.assert_array_equal(by_name, generator.sample(4, labels=7, seed=0))
+        assert generator.class_sweep(per_class=3).shape == (30, *generator.image_shape)
+        with pytest.raises(UsageError, match="Unknown class 'Sandals'"):
+            generator.sample(1, labels=["Sandals"])
+        with pytest.raises(UsageError, match=r"outside \[0, 10\)"):
+            generator.sample(1, labels=[10])
+    else:
+        with pytest.raises(UsageError, match="unconditional"):
+            generator.sample(2, labels=[1, 2])
+
+
+def test_local_preset_round_trip(local_preset, tmp_path):
+    generator = zoo.load(str(local_preset))
+    assert generator.num_classes == 10 and generator.class_names == FASHION and generator.latent_dim == 16
+    check_generator(generator, conditional=True)
+    card = zoo.info(str(local_preset))
+    assert card["weights_sha256"] == presets.sha256_of(local_preset / "model.weights.h5")
+    assert "synthetic" in card["note"] and card["parameters"] == generator.keras_model.count_params()
+    copy = zoo.save_to_preset(generator, str(tmp_path / "copy"))
+    np.testing.assert_array_equal(zoo.load(copy).sample(3, seed=1), generator.sample(3, seed=1))
+
+
+def test_save_grid_labels_the_png_as_generated(local_preset, tmp_path):
+    path = zoo.load(str(local_preset)).save_grid(str(tmp_path / "grid.png"))
+    image = Image.open(path)
+    assert image.size == (8 * 29 - 1, 10 * 29 - 1)
+    assert image.info["Model"] == "tiny_cgan" and "keras_gans" in image.info["Software"]
+    assert "Synthetic" in image.info["Description"]
+
+
+def test_corrupted_weights_are_refused(local_preset, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(local_preset, broken)
+    weights = broken / "model.weights.h5"
+    content = bytearray(weights.read_bytes())
+    content[-100] ^= 0xFF
+    weights.write_bytes(bytes(content))
+    with pytest.raises(zoo.CorruptWeightsError, match="corrupt"):
+        zoo.load(str(broken))
+
+
+def test_preset_from_a_url_needs_and_checks_its_sha256(local_preset, tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    archive = tmp_path / "tiny_cgan.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(local_preset, arcname="tiny_cgan")
+    url = archive.as_uri()
+    with pytest.raises(UsageError, match="sha256"):
+        zoo.load(url)
+    generator = zoo.load(url, sha256=presets.sha256_of(archive))
+    assert generator.num_classes == 10
+
+
+def test_unknown_name_lists_the_entries():
+    with pytest.raises(UsageError, match="Unknown zoo entry 'nope'. Known entries: "):
+        zoo.load("nope")
+
+
+ENTRIES = pytest.mark.skipif(not zoo.list(), reason="no zoo entries are shipped yet")
+
+
+@ENTRIES
+@pytest.mark.parametrize("name", zoo.list() or ["none"])
+def test_shipped_entries_load_and_sample(name):
+    generator = zoo.load(name)
+    card = zoo.info(name)
+    assert card["name"] == name and card["image_shape"] == list(generator.image_shape)
+    assert set(card) >= {"family", "dataset", "latent_dim", "class_names", "parameters", "recipe", "metrics",
+                         "weights_sha256", "note"}
+    check_generator(generator, conditional=generator.num_classes > 0)
+
+
+@ENTRIES
+def test_sample_cli_writes_a_grid(tmp_path):
+    name = "cgan_fashion" if "cgan_fashion" in zoo.list() else zoo.list()[0]
+    out = tmp_path / "grid.png"
+    result = subprocess.run([sys.executable, "-m", "keras_gans.sample", f"--model={name}", "--seed=1", f"--out={out}"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert Image.open(out).info["Model"] == name
+    bad = subprocess.run([sys.executable, "-m", "keras_gans.sample", "--model=nope", f"--out={out}"],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 1 and "Known entries" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif("cgan_fashion" not in zoo.list(), reason="cgan_fashion is not shipped")
+def test_cgan_fashion_conditional_accuracy_on_2k_samples(shared_data):
+    from keras_gans.metrics import evaluation
+
+    evaluator = evaluation.make_evaluator("fashion_mnist", str(shared_data / "fashion_mnist"), with_train=False)
+    results = evaluator.evaluate(zoo.load("cgan_fashion").keras_model, metrics="cond_acc", num_samples=2000)
+    assert results["cond_acc"] >= 0.85
