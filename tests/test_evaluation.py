@@ -49,7 +49,9 @@ def test_unknown_classifier_and_metric_are_clear_errors():
 
 @pytest.fixture(scope="module")
 def fashion_evaluator(shared_data):
-    return evaluation.make_evaluator("fashion_mnist", str(shared_data / "fashion_mnist"))
+    evaluator = evaluation.make_evaluator("fashion_mnist", str(shared_data / "fashion_mnist"))
+    evaluator.cas_steps = 30  # CAS's plumbing, not its value: the full recipe takes minutes
+    return evaluator
 
 
 def test_evaluator_on_a_conditional_generator_and_the_reference(fashion_evaluator):

@@ -67,8 +67,10 @@ def sample_batches(generator, num_samples, num_classes=0, batch_size=500, seed=0
 class Evaluator:
     """Metrics of generators against one real test split, on one feature network."""
 
-    def __init__(self, feature_net, test_images, test_labels, num_classes, train_images=None, train_labels=None):
+    def __init__(self, feature_net, test_images, test_labels, num_classes, train_images=None, train_labels=None,
+                 cas_steps=None):
         self.feature_net = feature_net
+        self.cas_steps = cas_steps  # None: the shipped classifiers' number of steps
         self.test_images, self.test_labels = test_images, test_labels
         self.train_images, self.train_labels = train_images, train_labels
         self.num_classes = num_classes
@@ -90,7 +92,7 @@ class Evaluator:
         if "cond_acc" in metrics and requested is not None:
             results["cond_acc"] = float(np.mean(np.argmax(logits, axis=1) == requested))
         if "cas" in metrics and cas_data is not None:
-            model = classifier.train_classifier(*cas_data, self.num_classes)
+            model = classifier.train_classifier(*cas_data, self.num_classes, steps=self.cas_steps)
             results["cas"] = classifier.accuracy(model, self.test_images, self.test_labels)
         if "modes" in metrics:
             coverage = mode_coverage(np.argmax(logits, axis=1), self.num_classes, self.data_class_histogram)
