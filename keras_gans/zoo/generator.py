@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from keras_gans import data, images
+from keras_gans import data, images, sampling
 from keras_gans.errors import UsageError
 
 
@@ -40,29 +40,11 @@ class Generator:
 
     def latents(self, n, seed=None):
         """``n`` standard normal latents; the same seed gives the same latents."""
-        return np.random.default_rng(seed).standard_normal((n, self.latent_dim)).astype(np.float32)
+        return sampling.latents(n, self.latent_dim, seed)
 
     def labels(self, labels, n):
         """Class indices from ints or class names (one label for all, or one per sample)."""
-        if not self.num_classes:
-            if labels is not None:
-                raise UsageError(f"{self.name} is unconditional: it takes no labels.")
-            return None
-        if labels is None:
-            return (np.arange(n) % self.num_classes).astype(np.int32)
-        labels = [labels] * n if isinstance(labels, (int, str, np.integer)) else list(labels)
-        if len(labels) != n:
-            raise UsageError(f"got {len(labels)} labels for {n} samples")
-        indices = []
-        for label in labels:
-            if isinstance(label, str):
-                if label not in self.class_names:
-                    raise UsageError(f"Unknown class {label!r}. Classes: {', '.join(self.class_names)}.")
-                label = self.class_names.index(label)
-            if not 0 <= int(label) < self.num_classes:
-                raise UsageError(f"label {label} is outside [0, {self.num_classes}).")
-            indices.append(int(label))
-        return np.asarray(indices, np.int32)
+        return sampling.resolve_labels(labels, n, self.num_classes, self.class_names, self.name)
 
     def generate(self, z, labels=None, batch_size=256):
         """uint8 images from given latents (and labels)."""

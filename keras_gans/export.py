@@ -1,0 +1,312 @@
+"""Export a generator for TF Serving (SavedModel) and for devices (TFLite), each checked against the
+Keras model:
+
+    python -m keras_gans.export --model=cgan_fashion --out=exported --formats=saved_model,tflite \
+        --version=1 --quantize=none,float16,dynamic,int8
+
+``--model`` is a zoo name, a preset folder, a ``.keras`` file or a training logdir. Writes
+
+    OUT/<name>/<version>/                 SavedModel in TF Serving's layout; assets/model_card.json,
+                                          assets.extra/parity.json (TF Serving ignores assets.extra)
+    OUT/tflite/<name>_<quantize>.tflite   builtin ops only
+    OUT/tflite/<name>_<quantize>.json     its model card and parity report
+
+Signatures of the SavedModel:
+    serving_default(z float32 [batch, latent_dim], label int32 [batch])
+        -> images uint8 [batch, H, W, C], images_float float32 in [-1, 1]
+    sample(seed int64 [], num_samples int32 [], label int32 [num_samples])
+        -> the same, from latents drawn with stateless random ops (same seed, same images)
+``label`` exists only for conditional models; an out-of-range label is an InvalidArgument error.
+The TFLite models have the ``serving_default`` signature without the in-graph label check (its
+assert ops are not TFLite builtins); `keras_gans.lite.LiteGenerator` checks labels instead.
+"""
+
+import json
+import os
+import sys
+import tempfile
+
+import numpy as np
+from absl import app, flags
+
+from keras_gans.errors import UsageError
+
+FORMATS = ("saved_model", "tflite")
+QUANTIZATIONS = ("none", "float16", "dynamic", "int8")
+# Max |difference| to the Keras model in uint8 levels; int8 variants are held to the conditional
+# accuracy instead (within INT8_ACCURACY_TOLERANCE of the float model's).
+LEVEL_TARGETS = {"saved_model": 0, "none": 1, "float16": 2}
+INT8_ACCURACY_TOLERANCE = 0.05
+PARITY_SAMPLES = 256
+
+
+class ParityError(RuntimeError):
+    """An exported artifact differs from the Keras model by more than its target."""
+
+
+def load_generator(model):
+    """A `keras_gans.zoo.Generator` from a zoo name, preset folder, .keras file or training logdir."""
+    import keras
+
+    from keras_gans import zoo
+
+    if os.path.isfile(model) and model.endswith(".keras"):
+        return zoo.Generator(keras.saving.load_model(model, safe_mode=True), _card_of_run(os.path.dirname(model)))
+    if os.path.isdir(model) and os.path.isfile(os.path.join(model, "generator.keras")):
+        return zoo.Generator(
+            keras.saving.load_model(os.path.join(model, "generator.keras"), safe_mode=True), _card_of_run(model)
+        )
+    return zoo.load(model)
+
+
+def _card_of_run(folder):
+    """A minimal model card from a training run's config.json and its data's class names."""
+    path = os.path.join(folder, "config.json")
+    if not os.path.isfile(path):
+        return {}
+    with open(path) as f:
+        run = json.load(f)
+    card = {"name": f"{run['model']}_{run['dataset']}", "family": run["model"], "dataset": run["dataset"]}
+    from keras_gans import data
+
+    try:
+        source = data.load_source(run["dataset"], data_dir=run.get("data_dir"), split="train", max_examples=1)
+        card.update(class_names=list(source.class_names), num_classes=source.num_classes)
+    except UsageError:
+        pass  # the data moved: the card just lacks class names
+    return card
+
+
+def _model_card(generator):
+    from keras_gans.zoo.presets import SYNTHETIC_NOTE
+
+    card = dict(generator.metadata)
+    card.pop("metrics", None)
+    card.update(
+        name=generator.name, latent_dim=generator.latent_dim, num_classes=generator.num_classes,
+        class_names=list(generator.class_names), image_shape=list(generator.image_shape), note=SYNTHETIC_NOTE,
+    )
+    return card
+
+
+def export_archive(generator, static_batch=None, check_labels=True, with_sample=True):
+    """A `keras.export.ExportArchive` of the generator with the ``serving_default`` (and
+    ``sample``) endpoints; Keras' archive freezes the weights cleanly for the TFLite converter."""
+    import keras
+    import tensorflow as tf
+
+    model, latent_dim, num_classes = generator.keras_model, generator.latent_dim, generator.num_classes
+
+    def outputs(z, label):
+        if num_classes and check_labels:
+            message = f"label must lie in [0, {num_classes})"
+            checks = [
+                tf.debugging.assert_greater_equal(label, 0, message=message),
+                tf.debugging.assert_less(label, num_classes, message=message),
+                tf.debugging.assert_equal(tf.shape(label)[0], tf.shape(z)[0], message="z and label need one row each"),
+            ]
+            with tf.control_dependencies(checks):
+                label = tf.identity(label)
+        images_float = model([z, label] if num_classes else z, training=False)
+        images = tf.cast(tf.clip_by_value(tf.round((images_float + 1.0) * 127.5), 0.0, 255.0), tf.uint8)
+        return {"images": images, "images_float": images_float}
+
+    def stateless_latents(seed, num_samples):
+        return tf.random.stateless_normal(tf.stack([num_samples, latent_dim]), seed=tf.stack([seed, tf.zeros_like(seed)]))
+
+    z_spec = tf.TensorSpec([static_batch, latent_dim], tf.float32, name="z")
+    seed_specs = [tf.TensorSpec([], tf.int64, name="seed"), tf.TensorSpec([], tf.int32, name="num_samples")]
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+    if num_classes:
+        label_spec = tf.TensorSpec([static_batch], tf.int32, name="label")
+        archive.add_endpoint("serving_default", outputs, input_signature=[z_spec, label_spec])
+        if with_sample:
+            archive.add_endpoint(
+                "sample", lambda seed, num_samples, label: outputs(stateless_latents(seed, num_samples), label),
+                input_signature=[*seed_specs, tf.TensorSpec([None], tf.int32, name="label")],
+            )
+    else:
+        archive.add_endpoint("serving_default", lambda z: outputs(z, None), input_signature=[z_spec])
+        if with_sample:
+            archive.add_endpoint(
+                "sample", lambda seed, num_samples: outputs(stateless_latents(seed, num_samples), None),
+                input_signature=seed_specs,
+            )
+    return archive
+
+
+def parity_batch(generator, count=PARITY_SAMPLES):
+    """The fixed latents (seed 0) and balanced labels every parity check uses."""
+    z = generator.latents(count, seed=0)
+    labels = (np.arange(count) % generator.num_classes).astype(np.int32) if generator.num_classes else None
+    return z, labels
+
+
+def _conditional_accuracy(generator, images_uint8, labels):
+    """Fraction of images the dataset's shipped classifier assigns to the requested class."""
+    from keras_gans import data
+    from keras_gans.metrics import classifier
+
+    dataset = generator.metadata.get("dataset")
+    if labels is None or dataset not in classifier.available():
+        return None
+    model, _ = classifier.load_shipped(dataset)
+    logits = model.predict(data.to_float(images_uint8), batch_size=256, verbose=0)
+    return float(np.mean(np.argmax(logits, axis=1) == labels))
+
+
+def parity_report(generator, artifact_images, kind, labels):
+    """Compares an artifact's uint8 images on the parity batch with the Keras model's."""
+    reference = generator.generate(parity_batch(generator)[0], labels)
+    report = {
+        "artifact": kind,
+        "samples": int(len(reference)),
+        "max_abs_diff_levels": int(np.max(np.abs(reference.astype(np.int16) - artifact_images.astype(np.int16)))),
+        "conditional_accuracy": _conditional_accuracy(generator, artifact_images, labels),
+        "keras_conditional_accuracy": _conditional_accuracy(generator, reference, labels),
+    }
+    target = LEVEL_TARGETS.get(kind)
+    if target is not None:
+        report["target_max_abs_diff_levels"] = target
+        report["passed"] = report["max_abs_diff_levels"] <= target
+    elif report["conditional_accuracy"] is not None:
+        report["target_accuracy_tolerance"] = INT8_ACCURACY_TOLERANCE
+        report["passed"] = abs(report["conditional_accuracy"] - report["keras_conditional_accuracy"]) <= INT8_ACCURACY_TOLERANCE
+    else:
+        report["passed"] = True
+        report["note"] = "no accuracy target: unconditional, or no shipped classifier for this dataset"
+    return report
+
+
+def _check(report, path):
+    if not report["passed"]:
+        raise ParityError(f"{path} misses its parity target: {json.dumps(report)}")
+
+
+def export_saved_model(model, out, version=1, name=None):
+    """Writes ``out/<name>/<version>/`` and returns its path; raises `ParityError` on a mismatch."""
+    import tensorflow as tf
+
+    generator = model if hasattr(model, "keras_model") else load_generator(model)
+    name = name or generator.name
+    path = os.path.join(out, name, str(version))
+    export_archive(generator).write_out(path, verbose=False)
+    # The card rides in assets/, which TF Serving copies with the model and never reads.
+    with open(os.path.join(path, "assets", "model_card.json"), "w") as f:
+        json.dump(_model_card(generator), f, indent=2)
+    loaded = tf.saved_model.load(path)
+    z, labels = parity_batch(generator)
+    inputs = {"z": tf.constant(z)} | ({"label": tf.constant(labels)} if labels is not None else {})
+    images = loaded.signatures["serving_default"](**inputs)["images"].numpy()
+    report = parity_report(generator, images, "saved_model", labels)
+    os.makedirs(os.path.join(path, "assets.extra"), exist_ok=True)
+    with open(os.path.join(path, "assets.extra", "parity.json"), "w") as f:
+        json.dump(report, f, indent=2)
+    _check(report, path)
+    return path
+
+
+def convert_to_tflite(generator, quantize="none", static_batch=None):
+    """TFLite flatbuffer bytes of the ``serving_default`` signature, builtin ops only."""
+    import tensorflow as tf
+
+    if quantize not in QUANTIZATIONS:
+        raise UsageError(f"Unknown quantization {quantize!r}. Known: {', '.join(QUANTIZATIONS)}.")
+    archive = export_archive(generator, static_batch=static_batch, check_labels=False, with_sample=False)
+    with tempfile.TemporaryDirectory() as scratch:
+        archive.write_out(scratch, verbose=False)
+        converter = tf.lite.TFLiteConverter.from_saved_model(scratch, signature_keys=["serving_default"])
+        # No SELECT_TF_OPS: a graph that needs a Flex op fails to convert instead of shipping it.
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
+        if quantize != "none":
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        if quantize == "float16":
+            converter.target_spec.supported_types = [tf.float16]
+        if quantize == "int8":
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS]
+            converter.representative_dataset = lambda: _representative_inputs(generator, static_batch)
+        try:
+            content = converter.convert()
+        except Exception as error:  # the converter's errors are long; keep the cause
+            raise UsageError(f"TFLite conversion ({quantize}) failed with builtin ops only: {error}") from error
+    _check_builtin_ops(content)
+    return content
+
+
+def _representative_inputs(generator, static_batch):
+    batch = static_batch or 16
+    for step in range(20):
+        z = generator.latents(batch, seed=1000 + step)
+        inputs = {"z": z}
+        if generator.num_classes:
+            inputs["label"] = (np.arange(batch) % generator.num_classes).astype(np.int32)
+        yield inputs
+
+
+def _check_builtin_ops(content):
+    from ai_edge_litert.interpreter import Interpreter
+
+    ops = {op["op_name"] for op in Interpreter(model_content=content)._get_ops_details()}
+    flex = sorted(op for op in ops if op.startswith("Flex") or op == "CUSTOM")
+    if flex:
+        raise UsageError(f"The TFLite model needs non-builtin ops {flex}; it would not run with builtin kernels.")
+
+
+def export_tflite(model, out, quantize="none", static_batch=None, name=None):
+    """Writes ``out/tflite/<name>_<quantize>.tflite`` and its JSON; returns the .tflite path."""
+    from keras_gans.lite import LiteGenerator
+
+    generator = model if hasattr(model, "keras_model") else load_generator(model)
+    name = name or generator.name
+    folder = os.path.join(out, "tflite")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"{name}_{quantize}{f'_batch{static_batch}' if static_batch else ''}.tflite")
+    with open(path, "wb") as f:
+        f.write(convert_to_tflite(generator, quantize, static_batch))
+    sidecar = {"model_card": _model_card(generator), "quantize": quantize, "static_batch": static_batch}
+    with open(path[: -len(".tflite")] + ".json", "w") as f:
+        json.dump(sidecar, f, indent=2)
+    z, labels = parity_batch(generator)
+    images = LiteGenerator(path).generate(z, labels)
+    sidecar["parity"] = parity_report(generator, images, quantize, labels)
+    sidecar["size_bytes"] = os.path.getsize(path)
+    with open(path[: -len(".tflite")] + ".json", "w") as f:
+        json.dump(sidecar, f, indent=2)
+    _check(sidecar["parity"], path)
+    return path
+
+
+_MODEL = flags.DEFINE_string("model", None, "Zoo name, preset folder, .keras file or training logdir.")
+_OUT = flags.DEFINE_string("out", "exported", "Output folder.")
+_FORMATS = flags.DEFINE_list("formats", ["saved_model", "tflite"], "saved_model and/or tflite.")
+_VERSION = flags.DEFINE_integer("version", 1, "SavedModel version folder (TF Serving).")
+_QUANTIZE = flags.DEFINE_list("quantize", ["none"], "TFLite variants: none, float16, dynamic, int8.")
+_STATIC_BATCH = flags.DEFINE_integer("static_batch", None, "Fixed TFLite batch size, for delegates that need one.")
+_NAME = flags.DEFINE_string("name", None, "Model name in the output (default: the generator's).")
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
+    if not _MODEL.value:
+        print("error: pass --model (a zoo name, preset folder, .keras file or training logdir)", file=sys.stderr)
+        return 1
+    try:
+        unknown = [f for f in _FORMATS.value if f not in FORMATS] + [q for q in _QUANTIZE.value if q not in QUANTIZATIONS]
+        if unknown:
+            raise UsageError(f"Unknown format or quantization {unknown}: formats {FORMATS}, quantizations {QUANTIZATIONS}.")
+        generator = load_generator(_MODEL.value)
+        if "saved_model" in _FORMATS.value:
+            print("SavedModel:", export_saved_model(generator, _OUT.value, _VERSION.value, _NAME.value))
+        if "tflite" in _FORMATS.value:
+            for quantize in _QUANTIZE.value:
+                print("TFLite:", export_tflite(generator, _OUT.value, quantize, _STATIC_BATCH.value, _NAME.value))
+    except (UsageError, ParityError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    app.run(main)
