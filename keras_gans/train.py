@@ -9,6 +9,7 @@ optimizers, the step and the RNG state), TensorBoard events in ``train/``, and a
 """
 
 import dataclasses
+import inspect
 import json
 import math
 import os
@@ -38,8 +39,23 @@ _EMA_DECAY = flags.DEFINE_float(
     "and sample and save it; 0 turns it off."
 )
 _LOSS = flags.DEFINE_string(
-    "loss", "non_saturating", "Adversarial loss: minimax, non_saturating, least_squares, wasserstein, hinge, relativistic."
+    "loss", None, "Adversarial loss: minimax, non_saturating, least_squares, wasserstein, hinge, relativistic; "
+    "default: the family's (non_saturating; lsgan least_squares, wgan* wasserstein, sngan hinge)."
 )
+_LABEL_SMOOTHING = flags.DEFINE_float("label_smoothing", 0.0, "One-sided label smoothing: D's real target is 1 - this.")
+_INSTANCE_NOISE = flags.DEFINE_float("instance_noise", 0.0, "Std of Gaussian noise added to every image D sees.")
+_R1_GAMMA = flags.DEFINE_float("r1_gamma", 0.0, "R1 penalty weight: gamma/2 E|grad D(x)|^2 on real images.")
+_DIFF_AUGMENT = flags.DEFINE_string(
+    "diff_augment", "", "DiffAugment policy for every image D sees: any of color,translation,cutout."
+)
+_MINIBATCH_STDDEV = flags.DEFINE_boolean(
+    "minibatch_stddev", False, "Give D a minibatch standard-deviation channel (DCGAN-style families)."
+)
+_N_CRITIC = flags.DEFINE_integer("n_critic", None, "wgan, wgan_gp: critic steps per generator step (5).")
+_CLIP_VALUE = flags.DEFINE_float("clip_value", None, "wgan: the critic's weight-clipping bound (0.01).")
+_GP_WEIGHT = flags.DEFINE_float("gp_weight", None, "wgan_gp: gradient-penalty weight lambda (10).")
+_CLASS_WEIGHT = flags.DEFINE_float("class_weight", None, "acgan: weight of the auxiliary classification loss (1).")
+_INFO_WEIGHT = flags.DEFINE_float("info_weight", None, "infogan: weight lambda of the information term (1).")
 _BATCH_SIZE = flags.DEFINE_integer("batch_size", 64, "Global batch size, split across replicas.")
 _EPOCHS = flags.DEFINE_integer("epochs", 10, "Number of passes over the data (ignored when --steps > 0).")
 _STEPS = flags.DEFINE_integer("steps", 0, "Total training steps; 0 means --epochs epochs.")
@@ -69,7 +85,9 @@ _LOG_EVERY = flags.DEFINE_integer("log_every", 50, "Write loss and learning-rate
 
 
 # Arguments that fix what a checkpoint contains: a resumed run must use the same ones.
-_ARCHITECTURE_ARGS = ("model", "dataset", "image_size", "latent_dim", "width", "ema_decay", "mixed_precision")
+_ARCHITECTURE_ARGS = (
+    "model", "dataset", "image_size", "latent_dim", "width", "ema_decay", "minibatch_stddev", "mixed_precision",
+)
 
 
 @dataclasses.dataclass
@@ -91,7 +109,17 @@ def run(
     latent_dim=128,
     width=64,
     ema_decay=0.0,
-    loss="non_saturating",
+    loss=None,
+    label_smoothing=0.0,
+    instance_noise=0.0,
+    r1_gamma=0.0,
+    diff_augment="",
+    minibatch_stddev=False,
+    n_critic=None,
+    clip_value=None,
+    gp_weight=None,
+    class_weight=None,
+    info_weight=None,
     batch_size=64,
     epochs=10,
     steps=0,
@@ -124,7 +152,13 @@ def run(
     from keras_gans.strategy import is_chief, make_strategy, worker_id
 
     family = models.get(model)
-    losses.get(loss)
+    if loss:
+        losses.get(loss)
+    family_options = _family_options(
+        model, family.compile, n_critic=n_critic, clip_value=clip_value, gp_weight=gp_weight,
+        class_weight=class_weight, info_weight=info_weight,
+    )
+    network_options = _family_options(model, family.build_networks, minibatch_stddev=minibatch_stddev or None)
     dist = make_strategy(strategy)
     chief = is_chief(dist)
     if jit_compile and dist.num_replicas_in_sync > 1 and not tf.config.list_logical_devices("GPU"):
@@ -162,7 +196,7 @@ def run(
         with dist.scope():
             gan = family.from_hparams(
                 source.image_shape, latent_dim, num_classes=source.num_classes, seed=seed,
-                ema_decay=ema_decay or None, width=width,
+                ema_decay=ema_decay or None, width=width, **network_options,
             )
             d_optimizer = keras.optimizers.Adam(lr_d, beta_1=beta1, beta_2=beta2)
             g_optimizer = keras.optimizers.Adam(lr_g, beta_1=beta1, beta_2=beta2)
@@ -170,7 +204,10 @@ def run(
                 d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
                 g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)
             # jit_compile="auto" would silently turn XLA off under a strategy: pass a bool.
-            gan.compile(d_optimizer, g_optimizer, loss=loss, jit_compile=bool(jit_compile))
+            gan.compile(
+                d_optimizer, g_optimizer, loss=loss, label_smoothing=label_smoothing, instance_noise=instance_noise,
+                r1_gamma=r1_gamma, diff_augment=diff_augment, jit_compile=bool(jit_compile), **family_options,
+            )
             checkpoint = tf.train.Checkpoint(
                 generator=gan.generator,
                 discriminator=gan.discriminator,
@@ -235,6 +272,18 @@ def run(
     finally:
         keras.mixed_precision.set_dtype_policy(previous_policy)
     return TrainResult(step, history, logdir, generator_path, throughput.images_per_second)
+
+
+def _family_options(model, method, **options):
+    """The options that were set (not None), refused by name where ``method`` does not take them."""
+    from keras_gans import models
+
+    chosen = {name: value for name, value in options.items() if value is not None}
+    for name in chosen:
+        if name not in inspect.signature(method).parameters:
+            takers = [f for f, cls in models.FAMILIES.items() if name in inspect.signature(getattr(cls, method.__name__)).parameters]
+            raise UsageError(f"--{name} does not apply to {model}; it applies to {', '.join(takers)}.")
+    return chosen
 
 
 def _check_logdir(logdir, args, resume):

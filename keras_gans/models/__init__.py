@@ -1,12 +1,19 @@
 """The registry of GAN families: ``available()`` lists them, ``get(name)`` returns one."""
 
 from keras_gans.errors import UsageError
-from keras_gans.models import cgan, dcgan
+from keras_gans.models import acgan, cgan, dcgan, gan, infogan, lsgan, sngan, wgan
 from keras_gans.models.base import GAN
 
 FAMILIES = {
+    "gan": gan.VanillaGAN,
     "dcgan": dcgan.DCGAN,
     "cgan": cgan.CGAN,
+    "acgan": acgan.ACGAN,
+    "infogan": infogan.InfoGAN,
+    "lsgan": lsgan.LSGAN,
+    "wgan": wgan.WGAN,
+    "wgan_gp": wgan.WGANGP,
+    "sngan": sngan.SNGAN,
 }
 
 

@@ -11,7 +11,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses
+from keras_gans import augment, losses
+from keras_gans.errors import UsageError
 
 
 def _replicas_and_id():
@@ -38,6 +39,10 @@ class GAN(keras.Model):
 
     # Class-conditional families set this: their networks take a ``label`` input.
     conditional = False
+    # Whether a conditional family's D takes the label too (AC-GAN's does not: it classifies).
+    label_conditioned_discriminator = True
+    # The adversarial loss a family uses unless compile() names another.
+    default_loss = "non_saturating"
 
     def __init__(self, generator, discriminator, latent_dim, num_classes=0, seed=None, ema_decay=None, **kwargs):
         super().__init__(**kwargs)
@@ -76,8 +81,20 @@ class GAN(keras.Model):
         )
         return cls(generator, discriminator, latent_dim, num_classes=num_classes, seed=seed, ema_decay=ema_decay)
 
-    def compile(self, d_optimizer, g_optimizer, loss="non_saturating", **kwargs):
-        """Sets the two optimizers and the adversarial loss (a name from `keras_gans.losses`).
+    def compile(self, d_optimizer, g_optimizer, loss=None, label_smoothing=0.0, instance_noise=0.0, r1_gamma=0.0,
+                diff_augment="", **kwargs):
+        """Sets the two optimizers, the adversarial loss and the stabilisers.
+
+        Args:
+            loss: a name from `keras_gans.losses`; None for the family's ``default_loss``.
+            label_smoothing: one-sided label smoothing, real targets 1 - this (Salimans et al.
+                2016); for the sigmoid losses (minimax, non_saturating).
+            instance_noise: std of Gaussian noise added to every image D sees (Sønderby et al.
+                2017, Arjovsky & Bottou 2017).
+            r1_gamma: weight of the R1 penalty, gamma/2 E|grad_x D(x)|^2 on real data (Mescheder
+                et al. 2018).
+            diff_augment: DiffAugment policy for every image D sees, e.g. "color,translation,cutout"
+                (Zhao et al. 2020).
 
         Both optimizers are built here, so a checkpoint restores their slots before the first step.
         Under a `tf.distribute` strategy, call it inside ``strategy.scope()``.
@@ -85,7 +102,15 @@ class GAN(keras.Model):
         super().compile(**kwargs)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
-        self.adversarial_loss = losses.get(loss)
+        self.adversarial_loss = losses.get(loss or self.default_loss)
+        if label_smoothing and self.adversarial_loss.name not in ("minimax", "non_saturating"):
+            raise UsageError(
+                f"label smoothing needs a sigmoid loss (minimax or non_saturating), not {self.adversarial_loss.name}."
+            )
+        self.label_smoothing = float(label_smoothing)
+        self.instance_noise = float(instance_noise)
+        self.r1_gamma = float(r1_gamma)
+        self.augment_policy = augment.parse_policy(diff_augment)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
@@ -126,9 +151,36 @@ class GAN(keras.Model):
         network = self.generator if training else self.sampling_generator
         return network(self.generator_inputs(z, labels), training=training)
 
+    def discriminator_view(self, images):
+        """What D sees while training: DiffAugment and instance noise, when turned on."""
+        if self.augment_policy:
+            images = augment.diff_augment(images, self.augment_policy, self.seed_generator)
+        if self.instance_noise:
+            images = images + self.instance_noise * keras.random.normal(ops.shape(images), seed=self.seed_generator)
+        return images
+
+    def score_and_auxiliary(self, images, labels=None, training=False):
+        """(D's raw score per example, its auxiliary outputs or None); in training, of the
+        `discriminator_view` of the images. D outputs a score, or ``[score, auxiliary]`` for
+        families with an auxiliary head (AC-GAN's class logits, InfoGAN's code predictions)."""
+        if training:
+            images = self.discriminator_view(images)
+        inputs = [images, labels] if self.conditional and self.label_conditioned_discriminator else images
+        outputs = self.discriminator(inputs, training=training)
+        score, auxiliary = outputs if isinstance(outputs, (list, tuple)) else (outputs, None)
+        return ops.reshape(score, (-1,)), auxiliary
+
     def discriminate(self, images, labels=None, training=False):
-        inputs = [images, labels] if self.conditional else images
-        return ops.reshape(self.discriminator(inputs, training=training), (-1,))
+        """D's raw score per example."""
+        return self.score_and_auxiliary(images, labels, training)[0]
+
+    def squared_gradient_norm(self, images, labels=None):
+        """|grad_x D(x)|^2 per example, differentiable (for R1 and the WGAN-GP penalty)."""
+        with tf.GradientTape() as tape:
+            tape.watch(images)
+            total_score = ops.sum(self.discriminate(images, labels, training=True))
+        gradients = tape.gradient(total_score, images)
+        return ops.sum(ops.square(gradients), axis=list(range(1, len(images.shape))))
 
     def reduce_loss(self, per_example_loss):
         """Sum over this replica's examples divided by the global batch size.
@@ -174,27 +226,51 @@ class GAN(keras.Model):
 
     # -- the standard update: one D step, then one G step ---------------------------------------
 
-    def train_step(self, data):
-        real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
-        batch_size = ops.shape(real)[0]
-        loss = self.adversarial_loss
+    def discriminator_penalty(self, real, fake, labels):
+        """Terms added to D's loss besides the adversarial one (per example): R1 here."""
+        if not self.r1_gamma:
+            return ops.zeros_like(ops.sum(real, axis=list(range(1, len(real.shape)))))
+        return 0.5 * self.r1_gamma * self.squared_gradient_norm(real, labels)
 
+    def discriminator_auxiliary_loss(self, z, labels, real_auxiliary, fake_auxiliary):
+        """Per-example loss of D's auxiliary head; families with one override it."""
+        return 0.0
+
+    def generator_auxiliary_loss(self, z, labels, fake_auxiliary):
+        """Per-example loss G takes from D's auxiliary head; families with one override it."""
+        return 0.0
+
+    def discriminator_step(self, real, labels):
+        """One D update; returns (per-example D loss, real scores, fake scores)."""
         with tf.GradientTape() as tape:
-            fake = self.generate(self.sample_latent(batch_size), labels, training=True)
-            real_scores = self.discriminate(real, labels, training=True)
-            fake_scores = self.discriminate(fake, labels, training=True)
-            d_per_example = loss.discriminator(real_scores, fake_scores)
-            d_loss = self.reduce_loss(d_per_example)
+            z = self.sample_latent(ops.shape(real)[0])
+            fake = self.generate(z, labels, training=True)
+            real_scores, real_auxiliary = self.score_and_auxiliary(real, labels, training=True)
+            fake_scores, fake_auxiliary = self.score_and_auxiliary(fake, labels, training=True)
+            d_per_example = self.adversarial_loss.discriminator(real_scores, fake_scores)
+            # One-sided smoothing: BCE with target 1 - s equals the loss plus s * the real logit.
+            d_per_example += self.label_smoothing * real_scores
+            d_per_example += self.discriminator_auxiliary_loss(z, labels, real_auxiliary, fake_auxiliary)
+            d_loss = self.reduce_loss(d_per_example + self.discriminator_penalty(real, fake, labels))
         self.apply_update(tape, d_loss, self.discriminator, self.d_optimizer)
+        return d_per_example, real_scores, fake_scores
 
+    def generator_step(self, real_scores, labels, batch_size):
+        """One G update (then the EMA); returns the per-example G loss."""
         with tf.GradientTape() as tape:
-            fake = self.generate(self.sample_latent(batch_size), labels, training=True)
-            g_scores = self.discriminate(fake, labels, training=True)
-            g_per_example = loss.generator(tf.stop_gradient(real_scores), g_scores)
+            z = self.sample_latent(batch_size)
+            g_scores, g_auxiliary = self.score_and_auxiliary(self.generate(z, labels, training=True), labels, training=True)
+            g_per_example = self.adversarial_loss.generator(tf.stop_gradient(real_scores), g_scores)
+            g_per_example += self.generator_auxiliary_loss(z, labels, g_auxiliary)
             g_loss = self.reduce_loss(g_per_example)
         self.apply_update(tape, g_loss, self.generator, self.g_optimizer)
         self.update_ema()
+        return g_per_example
 
+    def train_step(self, data):
+        real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        d_per_example, real_scores, fake_scores = self.discriminator_step(real, labels)
+        g_per_example = self.generator_step(real_scores, labels, ops.shape(real)[0])
         return self.update_metrics(ops.mean(d_per_example), ops.mean(g_per_example), real_scores, fake_scores)
 
     # -- serialization --------------------------------------------------------------------------

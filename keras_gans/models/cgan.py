@@ -20,7 +20,7 @@ class CGAN(GAN):
     conditional = True
 
     @classmethod
-    def build_networks(cls, image_shape, latent_dim, num_classes, width=64):
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False):
         if num_classes < 2:
             raise UsageError(
                 "cgan is class-conditional and needs labelled data with at least 2 classes; "
@@ -28,5 +28,5 @@ class CGAN(GAN):
             )
         return (
             dcgan.build_generator(image_shape, latent_dim, width, num_classes=num_classes),
-            dcgan.build_discriminator(image_shape, width, num_classes=num_classes),
+            dcgan.build_discriminator(image_shape, width, num_classes=num_classes, minibatch_stddev=minibatch_stddev),
         )

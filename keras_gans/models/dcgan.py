@@ -9,6 +9,7 @@ number of classes so the class-conditional family (`cgan`) reuses them.
 import keras
 from keras import layers
 
+from keras_gans.layers import MinibatchStdDev
 from keras_gans.models.base import GAN
 
 
@@ -58,20 +59,32 @@ def build_generator(image_shape, latent_dim, width=64, num_classes=0, label_embe
     return keras.Model(inputs if num_classes else z, image, name="generator")
 
 
-def build_discriminator(image_shape, width=64, num_classes=0):
-    """Image (and label) -> one raw score; conditional scores use the projection of Miyato &
-    Koyama 2018: ``psi(phi(x)) + <embed(y), phi(x)>``."""
+def discriminator_features(image_shape, width=64, spectral_norm=False, minibatch_stddev=False):
+    """(image input, flat features) of the DCGAN discriminator body: strided 5x5 convolutions with
+    LeakyReLU(0.2); optionally spectrally normalised (Miyato et al. 2018) and with a minibatch
+    standard deviation channel before the last convolution."""
     _check_square(image_shape)
     height = image_shape[0]
     downsamplings = (height // start_size(height)).bit_length() - 1
-
     image = keras.Input(image_shape, name="image")
     h = image
     for i in range(downsamplings):
-        h = layers.Conv2D(width * 2**i, 5, strides=2, padding="same")(h)
+        if minibatch_stddev and i == downsamplings - 1:
+            h = MinibatchStdDev()(h)
+        h = maybe_spectral(layers.Conv2D(width * 2**i, 5, strides=2, padding="same"), spectral_norm)(h)
         h = layers.LeakyReLU(0.2)(h)
-    features = layers.Flatten()(h)
-    score = layers.Dense(1, dtype="float32", name="score")(features)
+    return image, layers.Flatten()(h)
+
+
+def maybe_spectral(layer, spectral_norm):
+    return layers.SpectralNormalization(layer) if spectral_norm else layer
+
+
+def build_discriminator(image_shape, width=64, num_classes=0, spectral_norm=False, minibatch_stddev=False):
+    """Image (and label) -> one raw score; conditional scores use the projection of Miyato &
+    Koyama 2018: ``psi(phi(x)) + <embed(y), phi(x)>``."""
+    image, features = discriminator_features(image_shape, width, spectral_norm, minibatch_stddev)
+    score = maybe_spectral(layers.Dense(1, dtype="float32", name="score"), spectral_norm)(features)
     if not num_classes:
         return keras.Model(image, score, name="discriminator")
     label = keras.Input((), dtype="int32", name="label")
@@ -86,8 +99,8 @@ class DCGAN(GAN):
     """Unconditional DCGAN (Radford et al. 2015) trained with the standard D-then-G update."""
 
     @classmethod
-    def build_networks(cls, image_shape, latent_dim, num_classes, width=64):
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False):
         return (
             build_generator(image_shape, latent_dim, width),
-            build_discriminator(image_shape, width),
+            build_discriminator(image_shape, width, minibatch_stddev=minibatch_stddev),
         )

@@ -1,0 +1,45 @@
+"""AC-GAN: Odena, Olah & Shlens 2017, "Conditional Image Synthesis with Auxiliary Classifier GANs"
+(arXiv:1610.09585).
+
+The generator is class-conditional; the discriminator is not: it sees only the image and outputs
+a real/fake score and class logits. Both networks also minimise the classification loss (D on real
+and generated images, G on generated ones).
+"""
+
+import keras
+from keras import layers
+
+from keras_gans.models import dcgan
+from keras_gans.models.base import GAN
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ACGAN(GAN):
+    """Class-conditional G; D with an auxiliary classifier head."""
+
+    conditional = True
+    label_conditioned_discriminator = False
+
+    def compile(self, *args, class_weight=1.0, **kwargs):
+        """As `GAN.compile`, plus the weight of the auxiliary classification loss."""
+        super().compile(*args, **kwargs)
+        self.class_weight = float(class_weight)
+
+    @classmethod
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False):
+        image, features = dcgan.discriminator_features(image_shape, width, minibatch_stddev=minibatch_stddev)
+        score = layers.Dense(1, dtype="float32", name="score")(features)
+        class_logits = layers.Dense(num_classes, dtype="float32", name="class_logits")(features)
+        return (
+            dcgan.build_generator(image_shape, latent_dim, width, num_classes=num_classes),
+            keras.Model(image, [score, class_logits], name="discriminator"),
+        )
+
+    def class_loss(self, labels, class_logits):
+        return self.class_weight * keras.losses.sparse_categorical_crossentropy(labels, class_logits, from_logits=True)
+
+    def discriminator_auxiliary_loss(self, z, labels, real_auxiliary, fake_auxiliary):
+        return self.class_loss(labels, real_auxiliary) + self.class_loss(labels, fake_auxiliary)
+
+    def generator_auxiliary_loss(self, z, labels, fake_auxiliary):
+        return self.class_loss(labels, fake_auxiliary)

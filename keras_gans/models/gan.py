@@ -1,0 +1,39 @@
+"""The original GAN: Goodfellow et al. 2014, "Generative Adversarial Nets" (arXiv:1406.2661).
+
+Fully connected generator and discriminator. Train it with ``--loss=minimax`` (the paper's
+objective) or ``non_saturating`` (the paper's practical G loss, sec. 3; the default).
+"""
+
+import math
+
+import keras
+from keras import layers
+
+from keras_gans.models.base import GAN
+
+
+def build_mlp_generator(image_shape, latent_dim, width=256):
+    z = keras.Input((latent_dim,), name="z")
+    h = z
+    for units in (width, width * 2, width * 4):
+        h = layers.LeakyReLU(0.2)(layers.Dense(units)(h))
+    h = layers.Dense(math.prod(image_shape))(h)
+    image = layers.Activation("tanh", dtype="float32")(h)
+    return keras.Model(z, layers.Reshape(image_shape, name="image")(image), name="generator")
+
+
+def build_mlp_discriminator(image_shape, width=256):
+    image = keras.Input(image_shape, name="image")
+    h = layers.Flatten()(image)
+    for units in (width * 2, width):
+        h = layers.LeakyReLU(0.2)(layers.Dense(units)(h))
+    return keras.Model(image, layers.Dense(1, dtype="float32", name="score")(h), name="discriminator")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class VanillaGAN(GAN):
+    """Goodfellow et al. 2014 with multilayer perceptrons (registered as ``gan``)."""
+
+    @classmethod
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=256):
+        return build_mlp_generator(image_shape, latent_dim, width), build_mlp_discriminator(image_shape, width)

@@ -1,0 +1,23 @@
+"""SNGAN: Miyato et al. 2018, "Spectral Normalization for Generative Adversarial Networks"
+(arXiv:1802.05957): every layer of D is spectrally normalised (one power iteration per step, with
+`keras.layers.SpectralNormalization`), trained with the hinge loss. DCGAN-style networks.
+"""
+
+import keras
+
+from keras_gans.models import dcgan
+from keras_gans.models.base import GAN
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class SNGAN(GAN):
+    """DCGAN generator, spectrally normalised discriminator, hinge loss."""
+
+    default_loss = "hinge"
+
+    @classmethod
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False):
+        return (
+            dcgan.build_generator(image_shape, latent_dim, width),
+            dcgan.build_discriminator(image_shape, width, spectral_norm=True, minibatch_stddev=minibatch_stddev),
+        )
