@@ -15,8 +15,6 @@ from absl import app, flags
 
 from keras_gans import train
 
-flags.adopt_module_key_flags(train)
-
 
 def main(argv):
     del argv
@@ -32,6 +30,7 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    train.define_flags()
     flags.FLAGS.set_default("batch_size", 128)
     flags.FLAGS.set_default("epochs", 4)
     flags.FLAGS.set_default("max_examples", 12800)

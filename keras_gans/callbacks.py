@@ -128,6 +128,19 @@ class FixedSamples:
         return images.grid(data.to_uint8(np.asarray(fake)), self.rows)
 
 
+class TranslationSamples:
+    """Image-to-image grids from a fixed batch: one row per example, its columns what the model's
+    ``translation_columns`` returns (input | output | target for pix2pix)."""
+
+    def __init__(self, batch, rows=4):
+        self.first, self.second = (np.asarray(part)[:rows] for part in batch)
+
+    def __call__(self, gan):
+        columns = [data.to_uint8(np.asarray(c)) for c in gan.translation_columns(self.first, self.second)]
+        per_example = np.stack(columns, axis=1)  # [rows, columns, H, W, C]
+        return images.grid(per_example.reshape(-1, *per_example.shape[2:]), len(per_example))
+
+
 class TensorBoardSummaries(keras.callbacks.Callback):
     """Writes the losses and learning rates every ``log_every`` steps and a `FixedSamples` grid
     at each epoch's end."""

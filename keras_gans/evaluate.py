@@ -14,18 +14,22 @@ from absl import app, flags
 
 from keras_gans.errors import UsageError
 
-_GENERATOR = flags.DEFINE_string("generator", None, "A generator .keras file, or a training logdir holding generator.keras.")
-_DATASET = flags.DEFINE_string("dataset", "fashion_mnist", "Dataset whose real test split is the reference.")
-_DATA_DIR = flags.DEFINE_string("data_dir", None, "Its IDX folder or TFDS data_dir.")
-_METRICS = flags.DEFINE_string("metrics", "fid,kid,is,pr,cond_acc,cas,modes", "Comma-separated metrics.")
-_NUM_SAMPLES = flags.DEFINE_integer("num_samples", 10000, "Generated samples (and real train samples for the reference).")
-_FEATURE_NET = flags.DEFINE_enum("feature_net", "domain", ["domain", "inception_v3"],
-                                 "domain: the shipped classifier (offline); inception_v3: ImageNet InceptionV3.")
-_INCEPTION_WEIGHTS = flags.DEFINE_string("inception_weights", "imagenet", "imagenet (download) or a local weights file.")
-_BATCH_SIZE = flags.DEFINE_integer("batch_size", 500, "Sampling and feature batch size.")
-_SEED = flags.DEFINE_integer("seed", 0, "Seed of the latents.")
-_REFERENCE = flags.DEFINE_boolean("reference", True, "Also compute the real-vs-real reference.")
-_OUT = flags.DEFINE_string("out", None, "JSON output path; default <generator>.eval.json.")
+
+def define_flags():
+    """Defines the command-line flags (only when run as a program, so importing the
+    library defines none and several tools can share a process)."""
+    flags.DEFINE_string("generator", None, "A generator .keras file, or a training logdir holding generator.keras.")
+    flags.DEFINE_string("dataset", "fashion_mnist", "Dataset whose real test split is the reference.")
+    flags.DEFINE_string("data_dir", None, "Its IDX folder or TFDS data_dir.")
+    flags.DEFINE_string("metrics", "fid,kid,is,pr,cond_acc,cas,modes", "Comma-separated metrics.")
+    flags.DEFINE_integer("num_samples", 10000, "Generated samples (and real train samples for the reference).")
+    flags.DEFINE_enum("feature_net", "domain", ["domain", "inception_v3"],
+                                     "domain: the shipped classifier (offline); inception_v3: ImageNet InceptionV3.")
+    flags.DEFINE_string("inception_weights", "imagenet", "imagenet (download) or a local weights file.")
+    flags.DEFINE_integer("batch_size", 500, "Sampling and feature batch size.")
+    flags.DEFINE_integer("seed", 0, "Seed of the latents.")
+    flags.DEFINE_boolean("reference", True, "Also compute the real-vs-real reference.")
+    flags.DEFINE_string("out", None, "JSON output path; default <generator>.eval.json.")
 
 
 def resolve_generator_path(generator):
@@ -66,20 +70,20 @@ def main(argv):
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
     from keras_gans.metrics import evaluation
 
-    if not _GENERATOR.value:
+    if not flags.FLAGS.generator:
         print("error: pass --generator (a .keras file or a training logdir)", file=sys.stderr)
         return 1
     try:
-        report = evaluate(_GENERATOR.value, _DATASET.value, _DATA_DIR.value, _METRICS.value, _NUM_SAMPLES.value,
-                          _FEATURE_NET.value, _INCEPTION_WEIGHTS.value, _BATCH_SIZE.value, _SEED.value,
-                          _REFERENCE.value)
+        report = evaluate(flags.FLAGS.generator, flags.FLAGS.dataset, flags.FLAGS.data_dir, flags.FLAGS.metrics, flags.FLAGS.num_samples,
+                          flags.FLAGS.feature_net, flags.FLAGS.inception_weights, flags.FLAGS.batch_size, flags.FLAGS.seed,
+                          flags.FLAGS.reference)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"{report['generator']} on {report['dataset']}, {report['num_samples']} samples, "
           f"feature network {report['feature_net']} ({report['seconds']} s)")
     print(evaluation.format_table(report["metrics"], report.get("reference")))
-    out = _OUT.value or os.path.splitext(resolve_generator_path(_GENERATOR.value))[0] + ".eval.json"
+    out = flags.FLAGS.out or os.path.splitext(resolve_generator_path(flags.FLAGS.generator))[0] + ".eval.json"
     with open(out, "w") as f:
         json.dump(report, f, indent=2)
     print(f"wrote {out}")
@@ -87,4 +91,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    define_flags()
     app.run(main)

@@ -277,31 +277,34 @@ def export_tflite(model, out, quantize="none", static_batch=None, name=None):
     return path
 
 
-_MODEL = flags.DEFINE_string("model", None, "Zoo name, preset folder, .keras file or training logdir.")
-_OUT = flags.DEFINE_string("out", "exported", "Output folder.")
-_FORMATS = flags.DEFINE_list("formats", ["saved_model", "tflite"], "saved_model and/or tflite.")
-_VERSION = flags.DEFINE_integer("version", 1, "SavedModel version folder (TF Serving).")
-_QUANTIZE = flags.DEFINE_list("quantize", ["none"], "TFLite variants: none, float16, dynamic, int8.")
-_STATIC_BATCH = flags.DEFINE_integer("static_batch", None, "Fixed TFLite batch size, for delegates that need one.")
-_NAME = flags.DEFINE_string("name", None, "Model name in the output (default: the generator's).")
+def define_flags():
+    """Defines the command-line flags (only when run as a program, so importing the
+    library defines none and several tools can share a process)."""
+    flags.DEFINE_string("model", None, "Zoo name, preset folder, .keras file or training logdir.")
+    flags.DEFINE_string("out", "exported", "Output folder.")
+    flags.DEFINE_list("formats", ["saved_model", "tflite"], "saved_model and/or tflite.")
+    flags.DEFINE_integer("version", 1, "SavedModel version folder (TF Serving).")
+    flags.DEFINE_list("quantize", ["none"], "TFLite variants: none, float16, dynamic, int8.")
+    flags.DEFINE_integer("static_batch", None, "Fixed TFLite batch size, for delegates that need one.")
+    flags.DEFINE_string("name", None, "Model name in the output (default: the generator's).")
 
 
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
-    if not _MODEL.value:
+    if not flags.FLAGS.model:
         print("error: pass --model (a zoo name, preset folder, .keras file or training logdir)", file=sys.stderr)
         return 1
     try:
-        unknown = [f for f in _FORMATS.value if f not in FORMATS] + [q for q in _QUANTIZE.value if q not in QUANTIZATIONS]
+        unknown = [f for f in flags.FLAGS.formats if f not in FORMATS] + [q for q in flags.FLAGS.quantize if q not in QUANTIZATIONS]
         if unknown:
             raise UsageError(f"Unknown format or quantization {unknown}: formats {FORMATS}, quantizations {QUANTIZATIONS}.")
-        generator = load_generator(_MODEL.value)
-        if "saved_model" in _FORMATS.value:
-            print("SavedModel:", export_saved_model(generator, _OUT.value, _VERSION.value, _NAME.value))
-        if "tflite" in _FORMATS.value:
-            for quantize in _QUANTIZE.value:
-                print("TFLite:", export_tflite(generator, _OUT.value, quantize, _STATIC_BATCH.value, _NAME.value))
+        generator = load_generator(flags.FLAGS.model)
+        if "saved_model" in flags.FLAGS.formats:
+            print("SavedModel:", export_saved_model(generator, flags.FLAGS.out, flags.FLAGS.version, flags.FLAGS.name))
+        if "tflite" in flags.FLAGS.formats:
+            for quantize in flags.FLAGS.quantize:
+                print("TFLite:", export_tflite(generator, flags.FLAGS.out, quantize, flags.FLAGS.static_batch, flags.FLAGS.name))
     except (UsageError, ParityError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -309,4 +312,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    define_flags()
     app.run(main)

@@ -13,12 +13,16 @@ from absl import app, flags
 
 from keras_gans.errors import UsageError
 
-_MODEL = flags.DEFINE_string("model", "cgan_fashion", "Zoo entry name or preset folder.")
-_LABELS = flags.DEFINE_list("labels", None, "Class names or indices (conditional models).")
-_N = flags.DEFINE_integer("n", None, "Number of samples (default: a class sweep, or 64).")
-_SEED = flags.DEFINE_integer("seed", 0, "Seed of the latents: the same seed gives the same images.")
-_ROWS = flags.DEFINE_integer("rows", None, "Rows of the grid (default: about square).")
-_OUT = flags.DEFINE_string("out", "samples.png", "Output PNG.")
+
+def define_flags():
+    """Defines the command-line flags (only when run as a program, so importing the
+    library defines none and several tools can share a process)."""
+    flags.DEFINE_string("model", "cgan_fashion", "Zoo entry name or preset folder.")
+    flags.DEFINE_list("labels", None, "Class names or indices (conditional models).")
+    flags.DEFINE_integer("n", None, "Number of samples (default: a class sweep, or 64).")
+    flags.DEFINE_integer("seed", 0, "Seed of the latents: the same seed gives the same images.")
+    flags.DEFINE_integer("rows", None, "Rows of the grid (default: about square).")
+    flags.DEFINE_string("out", "samples.png", "Output PNG.")
 
 
 def main(argv):
@@ -27,16 +31,16 @@ def main(argv):
     from keras_gans import zoo
 
     try:
-        generator = zoo.load(_MODEL.value)
-        labels = [int(v) if v.isdigit() else v for v in _LABELS.value] if _LABELS.value else None
-        if labels is None and _N.value is None:
-            path = generator.save_grid(_OUT.value, seed=_SEED.value)
+        generator = zoo.load(flags.FLAGS.model)
+        labels = [int(v) if v.isdigit() else v for v in flags.FLAGS.labels] if flags.FLAGS.labels else None
+        if labels is None and flags.FLAGS.n is None:
+            path = generator.save_grid(flags.FLAGS.out, seed=flags.FLAGS.seed)
         else:
-            n = _N.value or len(labels)
+            n = flags.FLAGS.n or len(labels)
             if labels is not None and len(labels) == 1:
                 labels = labels[0]
-            samples = generator.sample(n, labels=labels, seed=_SEED.value)
-            path = generator.save_grid(_OUT.value, samples, rows=_ROWS.value)
+            samples = generator.sample(n, labels=labels, seed=flags.FLAGS.seed)
+            path = generator.save_grid(flags.FLAGS.out, samples, rows=flags.FLAGS.rows)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -45,4 +49,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    define_flags()
     app.run(main)

@@ -20,68 +20,71 @@ from absl import app, flags, logging
 
 from keras_gans.errors import UsageError
 
-# The absl flags are the CLI's only state; `run` below takes plain arguments.
-_MODEL = flags.DEFINE_string("model", "cgan", "GAN family; see keras_gans.models.available().")
-_DATASET = flags.DEFINE_string("dataset", "fashion_mnist", "Dataset name (a TFDS name, or a name for --data_dir).")
-_DATA_DIR = flags.DEFINE_string(
-    "data_dir", None, "A TFDS data_dir, or a folder of IDX files / class folders / paired / unpaired images."
-)
-_DATA_FORMAT = flags.DEFINE_enum(
-    "data_format", "auto", ["auto", "tfds", "idx", "class_folders", "paired", "unpaired"],
-    "How to read --data_dir; auto detects it from what the folder holds.",
-)
-_MAX_EXAMPLES = flags.DEFINE_integer("max_examples", None, "Use only the first N training examples.")
-_IMAGE_SIZE = flags.DEFINE_integer("image_size", None, "Resize images to this square size.")
-_LATENT_DIM = flags.DEFINE_integer("latent_dim", 128, "Size of the latent vector z.")
-_WIDTH = flags.DEFINE_integer("width", 64, "Base number of filters of G and D.")
-_EMA_DECAY = flags.DEFINE_float(
-    "ema_decay", 0.0, "Keep an exponential moving average of G's weights with this decay (e.g. 0.999) "
-    "and sample and save it; 0 turns it off."
-)
-_LOSS = flags.DEFINE_string(
-    "loss", None, "Adversarial loss: minimax, non_saturating, least_squares, wasserstein, hinge, relativistic; "
-    "default: the family's (non_saturating; lsgan least_squares, wgan* wasserstein, sngan hinge)."
-)
-_LABEL_SMOOTHING = flags.DEFINE_float("label_smoothing", 0.0, "One-sided label smoothing: D's real target is 1 - this.")
-_INSTANCE_NOISE = flags.DEFINE_float("instance_noise", 0.0, "Std of Gaussian noise added to every image D sees.")
-_R1_GAMMA = flags.DEFINE_float("r1_gamma", 0.0, "R1 penalty weight: gamma/2 E|grad D(x)|^2 on real images.")
-_DIFF_AUGMENT = flags.DEFINE_string(
-    "diff_augment", "", "DiffAugment policy for every image D sees: any of color,translation,cutout."
-)
-_MINIBATCH_STDDEV = flags.DEFINE_boolean(
-    "minibatch_stddev", False, "Give D a minibatch standard-deviation channel (DCGAN-style families)."
-)
-_N_CRITIC = flags.DEFINE_integer("n_critic", None, "wgan, wgan_gp: critic steps per generator step (5).")
-_CLIP_VALUE = flags.DEFINE_float("clip_value", None, "wgan: the critic's weight-clipping bound (0.01).")
-_GP_WEIGHT = flags.DEFINE_float("gp_weight", None, "wgan_gp: gradient-penalty weight lambda (10).")
-_CLASS_WEIGHT = flags.DEFINE_float("class_weight", None, "acgan: weight of the auxiliary classification loss (1).")
-_INFO_WEIGHT = flags.DEFINE_float("info_weight", None, "infogan: weight lambda of the information term (1).")
-_BATCH_SIZE = flags.DEFINE_integer("batch_size", 64, "Global batch size, split across replicas.")
-_EPOCHS = flags.DEFINE_integer("epochs", 10, "Number of passes over the data (ignored when --steps > 0).")
-_STEPS = flags.DEFINE_integer("steps", 0, "Total training steps; 0 means --epochs epochs.")
-_LR_G = flags.DEFINE_float("lr_g", 2e-4, "Generator learning rate (Adam).")
-_LR_D = flags.DEFINE_float("lr_d", 2e-4, "Discriminator learning rate (Adam); differs from lr_g for TTUR.")
-_BETA1 = flags.DEFINE_float("beta1", 0.5, "Adam beta_1 of both optimizers (0.5 as in DCGAN).")
-_BETA2 = flags.DEFINE_float("beta2", 0.999, "Adam beta_2 of both optimizers.")
-_LOGDIR = flags.DEFINE_string("logdir", None, "Output folder; default runs/<model>_<dataset>.")
-_SEED = flags.DEFINE_integer("seed", 0, "Seed of the weights, the data order and the latents.")
-_STRATEGY = flags.DEFINE_enum(
-    "strategy", "auto", ["auto", "one_device", "mirrored", "multi_worker"],
-    "tf.distribute strategy; multi_worker reads the cluster from TF_CONFIG.",
-)
-_JIT_COMPILE = flags.DEFINE_boolean("jit_compile", False, "Compile the train step with XLA.")
-_MIXED_PRECISION = flags.DEFINE_boolean(
-    "mixed_precision", False, "mixed_float16 compute with dynamic loss scaling of both optimizers."
-)
-_RESUME = flags.DEFINE_boolean("resume", False, "Continue from the newest checkpoint in --logdir.")
-_CHECKPOINT_EVERY = flags.DEFINE_integer("checkpoint_every", 500, "Save a checkpoint every N steps (and at the end).")
-_KEEP_CHECKPOINTS = flags.DEFINE_integer("keep_checkpoints", 3, "How many recent checkpoints to keep.")
-_EVAL_EVERY = flags.DEFINE_integer(
-    "eval_every", 0, "Evaluate the generator every N epochs with the dataset's shipped classifier (0: never)."
-)
-_EVAL_METRICS = flags.DEFINE_string("eval_metrics", "fid,kid,pr,cond_acc,modes", "Metrics of --eval_every.")
-_EVAL_SAMPLES = flags.DEFINE_integer("eval_samples", 2000, "Samples per --eval_every evaluation.")
-_LOG_EVERY = flags.DEFINE_integer("log_every", 50, "Write loss and learning-rate summaries every N steps.")
+
+def define_flags():
+    """Defines the command-line flags (only when run as a program, so importing the
+    library defines none and several tools can share a process)."""
+    flags.DEFINE_string("model", "cgan", "GAN family; see keras_gans.models.available().")
+    flags.DEFINE_string("dataset", "fashion_mnist", "Dataset name (a TFDS name, or a name for --data_dir).")
+    flags.DEFINE_string(
+        "data_dir", None, "A TFDS data_dir, or a folder of IDX files / class folders / paired / unpaired images."
+    )
+    flags.DEFINE_enum(
+        "data_format", "auto", ["auto", "tfds", "idx", "class_folders", "paired", "unpaired"],
+        "How to read --data_dir; auto detects it from what the folder holds.",
+    )
+    flags.DEFINE_integer("max_examples", None, "Use only the first N training examples.")
+    flags.DEFINE_integer("image_size", None, "Resize images to this square size.")
+    flags.DEFINE_integer("latent_dim", 128, "Size of the latent vector z.")
+    flags.DEFINE_integer("width", 64, "Base number of filters of G and D.")
+    flags.DEFINE_float(
+        "ema_decay", 0.0, "Keep an exponential moving average of G's weights with this decay (e.g. 0.999) "
+        "and sample and save it; 0 turns it off."
+    )
+    flags.DEFINE_string(
+        "loss", None, "Adversarial loss: minimax, non_saturating, least_squares, wasserstein, hinge, relativistic; "
+        "default: the family's (non_saturating; lsgan least_squares, wgan* wasserstein, sngan hinge)."
+    )
+    flags.DEFINE_float("label_smoothing", 0.0, "One-sided label smoothing: D's real target is 1 - this.")
+    flags.DEFINE_float("instance_noise", 0.0, "Std of Gaussian noise added to every image D sees.")
+    flags.DEFINE_float("r1_gamma", 0.0, "R1 penalty weight: gamma/2 E|grad D(x)|^2 on real images.")
+    flags.DEFINE_string(
+        "diff_augment", "", "DiffAugment policy for every image D sees: any of color,translation,cutout."
+    )
+    flags.DEFINE_boolean(
+        "minibatch_stddev", False, "Give D a minibatch standard-deviation channel (DCGAN-style families)."
+    )
+    flags.DEFINE_integer("n_critic", None, "wgan, wgan_gp: critic steps per generator step (5).")
+    flags.DEFINE_float("clip_value", None, "wgan: the critic's weight-clipping bound (0.01).")
+    flags.DEFINE_float("gp_weight", None, "wgan_gp: gradient-penalty weight lambda (10).")
+    flags.DEFINE_float("class_weight", None, "acgan: weight of the auxiliary classification loss (1).")
+    flags.DEFINE_float("info_weight", None, "infogan: weight lambda of the information term (1).")
+    flags.DEFINE_integer("batch_size", 64, "Global batch size, split across replicas.")
+    flags.DEFINE_integer("epochs", 10, "Number of passes over the data (ignored when --steps > 0).")
+    flags.DEFINE_integer("steps", 0, "Total training steps; 0 means --epochs epochs.")
+    flags.DEFINE_float("lr_g", 2e-4, "Generator learning rate (Adam).")
+    flags.DEFINE_float("lr_d", 2e-4, "Discriminator learning rate (Adam); differs from lr_g for TTUR.")
+    flags.DEFINE_float("beta1", 0.5, "Adam beta_1 of both optimizers (0.5 as in DCGAN).")
+    flags.DEFINE_float("beta2", 0.999, "Adam beta_2 of both optimizers.")
+    flags.DEFINE_string("logdir", None, "Output folder; default runs/<model>_<dataset>.")
+    flags.DEFINE_integer("seed", 0, "Seed of the weights, the data order and the latents.")
+    flags.DEFINE_enum(
+        "strategy", "auto", ["auto", "one_device", "mirrored", "multi_worker"],
+        "tf.distribute strategy; multi_worker reads the cluster from TF_CONFIG.",
+    )
+    flags.DEFINE_boolean("jit_compile", False, "Compile the train step with XLA.")
+    flags.DEFINE_boolean(
+        "mixed_precision", False, "mixed_float16 compute with dynamic loss scaling of both optimizers."
+    )
+    flags.DEFINE_boolean("resume", False, "Continue from the newest checkpoint in --logdir.")
+    flags.DEFINE_integer("checkpoint_every", 500, "Save a checkpoint every N steps (and at the end).")
+    flags.DEFINE_integer("keep_checkpoints", 3, "How many recent checkpoints to keep.")
+    flags.DEFINE_integer(
+        "eval_every", 0, "Evaluate the generator every N epochs with the dataset's shipped classifier (0: never)."
+    )
+    flags.DEFINE_string("eval_metrics", "fid,kid,pr,cond_acc,modes", "Metrics of --eval_every.")
+    flags.DEFINE_integer("eval_samples", 2000, "Samples per --eval_every evaluation.")
+    flags.DEFINE_integer("log_every", 50, "Write loss and learning-rate summaries every N steps.")
 
 
 # Arguments that fix what a checkpoint contains: a resumed run must use the same ones.
@@ -178,8 +181,11 @@ def run(
         dataset, data_dir=data_dir, split="train", data_format=data_format,
         image_size=image_size, max_examples=max_examples,
     )
-    if source.kind != "labelled":
-        raise UsageError(f"{model} trains on labelled images; {source.description} holds {source.kind} pairs.")
+    if source.kind != family.data_kind:
+        raise UsageError(
+            f"{model} trains on {family.data_kind} data, but {source.description} holds {source.kind} data; "
+            f"families for it: {', '.join(f for f, c in models.FAMILIES.items() if c.data_kind == source.kind)}."
+        )
     if batch_size % dist.num_replicas_in_sync:
         raise UsageError(
             f"--batch_size={batch_size} does not split evenly over {dist.num_replicas_in_sync} replicas; "
@@ -209,12 +215,8 @@ def run(
                 r1_gamma=r1_gamma, diff_augment=diff_augment, jit_compile=bool(jit_compile), **family_options,
             )
             checkpoint = tf.train.Checkpoint(
-                generator=gan.generator,
-                discriminator=gan.discriminator,
-                g_optimizer=g_optimizer,
-                d_optimizer=d_optimizer,
-                rng_state=gan.seed_generator.state,
-                **({"ema_generator": gan.ema_generator} if gan.ema_generator else {}),
+                g_optimizer=g_optimizer, d_optimizer=d_optimizer, rng_state=gan.seed_generator.state,
+                **gan.checkpoint_objects(),
             )
         manager = tf.train.CheckpointManager(checkpoint, os.path.join(work_dir, "checkpoints"), keep_checkpoints)
         # Every worker restores the chief's newest checkpoint, so all start from the same state.
@@ -224,7 +226,11 @@ def run(
             logging.info("Resumed from %s", latest)
         step = callbacks.global_step(gan)
 
-        samples = callbacks.FixedSamples(latent_dim, gan.num_classes, seed)
+        samples = (
+            callbacks.FixedSamples(latent_dim, gan.num_classes, seed)
+            if source.kind == "labelled"
+            else callbacks.TranslationSamples(next(iter(pipeline)), rows=min(batch_size, 4))
+        )
         throughput = callbacks.Throughput(batch_size)
         training_callbacks = [
             callbacks.NonFiniteGuard(manager),
@@ -262,8 +268,9 @@ def run(
 
         generator_path = None
         if chief:
+            for stem, network in gan.saved_generators().items():
+                network.save(os.path.join(logdir, f"{stem}.keras"))
             generator_path = os.path.join(logdir, "generator.keras")
-            gan.sampling_generator.save(generator_path)
             images.save_png(
                 os.path.join(logdir, "samples.png"), samples(gan), Model=f"{model} on {dataset}, step {step}"
             )
@@ -334,4 +341,5 @@ def run_argument_names():
 
 
 if __name__ == "__main__":
+    define_flags()
     app.run(main)

@@ -7,7 +7,6 @@ import sys
 
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from conftest import build_family, summary_kinds
 from keras_gans.errors import UsageError

@@ -1,6 +1,6 @@
 """Goodfellow et al. 2014 (MLP G and D)."""
 
-from conftest import build_family, run_family_test
+from conftest import run_family_test
 
 
 def test_gan_shapes_train_step_and_saving(tmp_path):

@@ -1,6 +1,6 @@
 """WGAN-GP (Gulrajani et al. 2017): gradient penalty."""
 
-from conftest import build_family, run_family_test
+from conftest import run_family_test
 
 
 def test_wgan_gp_shapes_train_step_and_saving(tmp_path):

@@ -1,6 +1,5 @@
 """The zoo: shipped entries, Generator sampling, presets (folder, URL), corruption, the sample CLI."""
 
-import os
 import shutil
 import subprocess
 import sys

@@ -43,6 +43,8 @@ class GAN(keras.Model):
     label_conditioned_discriminator = True
     # The adversarial loss a family uses unless compile() names another.
     default_loss = "non_saturating"
+    # What the family trains on: "labelled" images, "paired" or "unpaired" image-to-image data.
+    data_kind = "labelled"
 
     def __init__(self, generator, discriminator, latent_dim, num_classes=0, seed=None, ema_decay=None, **kwargs):
         super().__init__(**kwargs)
@@ -111,13 +113,33 @@ class GAN(keras.Model):
         self.instance_noise = float(instance_noise)
         self.r1_gamma = float(r1_gamma)
         self.augment_policy = augment.parse_policy(diff_augment)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator_variables)
+        self.g_optimizer.build(self.generator_variables)
 
     def _maybe_symbolic_build(self, iterator=None, data_batch=None):
         # Both networks are built at construction. Keras' symbolic build would pull a batch and
         # reduce it across replicas, which fails under MultiWorkerMirroredStrategy (Keras 3.15).
         return
+
+    @property
+    def generator_variables(self):
+        """What the G optimizer trains (families with two generators add the second)."""
+        return self.generator.trainable_variables
+
+    @property
+    def discriminator_variables(self):
+        return self.discriminator.trainable_variables
+
+    def checkpoint_objects(self):
+        """The networks a checkpoint holds, by name."""
+        objects = {"generator": self.generator, "discriminator": self.discriminator}
+        if self.ema_generator is not None:
+            objects["ema_generator"] = self.ema_generator
+        return objects
+
+    def saved_generators(self):
+        """The generators a finished run saves, by file stem."""
+        return {"generator": self.sampling_generator}
 
     @property
     def metrics(self):
@@ -191,9 +213,8 @@ class GAN(keras.Model):
         global_batch = ops.shape(per_example_loss)[0] * _replicas_and_id()[0]
         return ops.sum(per_example_loss) / ops.cast(global_batch, per_example_loss.dtype)
 
-    def apply_update(self, tape, loss, network, optimizer):
-        """Differentiates ``loss`` (recorded on ``tape``) and applies it to ``network``."""
-        variables = network.trainable_variables
+    def apply_update(self, tape, loss, variables, optimizer):
+        """Differentiates ``loss`` (recorded on ``tape``) and applies it to ``variables``."""
         # scale_loss(1) is the loss-scale factor of a LossScaleOptimizer and 1 otherwise.
         scale = ops.cast(optimizer.scale_loss(1.0), loss.dtype)
         gradients = tape.gradient(loss, variables, output_gradients=scale)
@@ -252,7 +273,7 @@ class GAN(keras.Model):
             d_per_example += self.label_smoothing * real_scores
             d_per_example += self.discriminator_auxiliary_loss(z, labels, real_auxiliary, fake_auxiliary)
             d_loss = self.reduce_loss(d_per_example + self.discriminator_penalty(real, fake, labels))
-        self.apply_update(tape, d_loss, self.discriminator, self.d_optimizer)
+        self.apply_update(tape, d_loss, self.discriminator_variables, self.d_optimizer)
         return d_per_example, real_scores, fake_scores
 
     def generator_step(self, real_scores, labels, batch_size):
@@ -263,7 +284,7 @@ class GAN(keras.Model):
             g_per_example = self.adversarial_loss.generator(tf.stop_gradient(real_scores), g_scores)
             g_per_example += self.generator_auxiliary_loss(z, labels, g_auxiliary)
             g_loss = self.reduce_loss(g_per_example)
-        self.apply_update(tape, g_loss, self.generator, self.g_optimizer)
+        self.apply_update(tape, g_loss, self.generator_variables, self.g_optimizer)
         self.update_ema()
         return g_per_example
 

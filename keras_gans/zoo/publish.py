@@ -15,12 +15,17 @@ from absl import app, flags
 
 from keras_gans.errors import UsageError
 
-_NAME = flags.DEFINE_string("name", None, "Entry name, e.g. cgan_fashion.")
-_LOGDIR = flags.DEFINE_string("logdir", None, "The training run's --logdir.")
-_DATA_DIR = flags.DEFINE_string("data_dir", None, "The dataset's IDX folder or TFDS data_dir (for evaluation).")
-_NUM_SAMPLES = flags.DEFINE_integer("num_samples", 10000, "Samples for the card's metrics.")
-_CARD_DIR = flags.DEFINE_string("card_dir", None, "Folder of the recipe and card; default zoo/<name>.")
-_PRESET_DIR = flags.DEFINE_string("preset_dir", None, "Where to write the preset; default the package's entry.")
+
+def define_flags():
+    """Defines the command-line flags (only when run as a program, so importing the
+    library defines none and several tools can share a process)."""
+    flags.DEFINE_string("name", None, "Entry name, e.g. cgan_fashion.")
+    flags.DEFINE_string("logdir", None, "The training run's --logdir.")
+    flags.DEFINE_string("data_dir", None, "The dataset's IDX folder or TFDS data_dir (for evaluation).")
+    flags.DEFINE_integer("num_samples", 10000, "Samples for the card's metrics.")
+    flags.DEFINE_string("card_dir", None, "Folder of the recipe and card; default zoo/<name>.")
+    flags.DEFINE_string("preset_dir", None, "Where to write the preset; default the package's entry.")
+
 
 _LABELS = {
     "fid": "FID (domain features)", "kid": "KID", "kid_std": "KID std", "is": "Inception Score (domain logits)",
@@ -118,11 +123,11 @@ def publish(name, logdir, data_dir, num_samples=10000, card_dir=None, preset_dir
 
 def main(argv):
     del argv
-    if not (_NAME.value and _LOGDIR.value):
+    if not (flags.FLAGS.name and flags.FLAGS.logdir):
         print("error: pass --name and --logdir", file=sys.stderr)
         return 1
     try:
-        card = publish(_NAME.value, _LOGDIR.value, _DATA_DIR.value, _NUM_SAMPLES.value, _CARD_DIR.value, _PRESET_DIR.value)
+        card = publish(flags.FLAGS.name, flags.FLAGS.logdir, flags.FLAGS.data_dir, flags.FLAGS.num_samples, flags.FLAGS.card_dir, flags.FLAGS.preset_dir)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -131,4 +136,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    define_flags()
     app.run(main)
