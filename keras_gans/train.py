@@ -51,6 +51,8 @@ def define_flags():
     flags.DEFINE_string(
         "diff_augment", "", "DiffAugment policy for every image D sees: any of color,translation,cutout."
     )
+    flags.DEFINE_float("feature_matching", 0.0, "Weight of the feature-matching term in G's loss (Salimans et al. 2016).")
+    flags.DEFINE_integer("unrolled_steps", 0, "Update G against D unrolled this many steps ahead (Metz et al. 2017).")
     flags.DEFINE_boolean(
         "minibatch_stddev", False, "Give D a minibatch standard-deviation channel (DCGAN-style families)."
     )
@@ -59,6 +61,11 @@ def define_flags():
     flags.DEFINE_float("gp_weight", None, "wgan_gp: gradient-penalty weight lambda (10).")
     flags.DEFINE_float("class_weight", None, "acgan: weight of the auxiliary classification loss (1).")
     flags.DEFINE_float("info_weight", None, "infogan: weight lambda of the information term (1).")
+    flags.DEFINE_float("orthogonal_weight", None, "biggan: orthogonal regularisation beta of G (1e-4).")
+    flags.DEFINE_float("l1_weight", None, "pix2pix: weight lambda of the L1 term (100).")
+    flags.DEFINE_float("cycle_weight", None, "cyclegan: weight lambda of the cycle-consistency loss (10).")
+    flags.DEFINE_float("identity_weight", None, "cyclegan: identity loss weight, as a fraction of cycle_weight (0.5).")
+    flags.DEFINE_integer("residual_blocks", None, "cyclegan: residual blocks per generator (6).")
     flags.DEFINE_integer("batch_size", 64, "Global batch size, split across replicas.")
     flags.DEFINE_integer("epochs", 10, "Number of passes over the data (ignored when --steps > 0).")
     flags.DEFINE_integer("steps", 0, "Total training steps; 0 means --epochs epochs.")
@@ -117,12 +124,19 @@ def run(
     instance_noise=0.0,
     r1_gamma=0.0,
     diff_augment="",
+    feature_matching=0.0,
+    unrolled_steps=0,
     minibatch_stddev=False,
     n_critic=None,
     clip_value=None,
     gp_weight=None,
     class_weight=None,
     info_weight=None,
+    orthogonal_weight=None,
+    l1_weight=None,
+    cycle_weight=None,
+    identity_weight=None,
+    residual_blocks=None,
     batch_size=64,
     epochs=10,
     steps=0,
@@ -158,10 +172,13 @@ def run(
     if loss:
         losses.get(loss)
     family_options = _family_options(
-        model, family.compile, n_critic=n_critic, clip_value=clip_value, gp_weight=gp_weight,
-        class_weight=class_weight, info_weight=info_weight,
+        model, ("compile",), n_critic=n_critic, clip_value=clip_value, gp_weight=gp_weight,
+        class_weight=class_weight, info_weight=info_weight, orthogonal_weight=orthogonal_weight, l1_weight=l1_weight,
+        cycle_weight=cycle_weight, identity_weight=identity_weight,
     )
-    network_options = _family_options(model, family.build_networks, minibatch_stddev=minibatch_stddev or None)
+    network_options = _family_options(
+        model, ("build_networks", "from_hparams"), minibatch_stddev=minibatch_stddev or None, residual_blocks=residual_blocks
+    )
     dist = make_strategy(strategy)
     chief = is_chief(dist)
     if jit_compile and dist.num_replicas_in_sync > 1 and not tf.config.list_logical_devices("GPU"):
@@ -212,7 +229,8 @@ def run(
             # jit_compile="auto" would silently turn XLA off under a strategy: pass a bool.
             gan.compile(
                 d_optimizer, g_optimizer, loss=loss, label_smoothing=label_smoothing, instance_noise=instance_noise,
-                r1_gamma=r1_gamma, diff_augment=diff_augment, jit_compile=bool(jit_compile), **family_options,
+                r1_gamma=r1_gamma, diff_augment=diff_augment, feature_matching=feature_matching,
+                unrolled_steps=unrolled_steps, jit_compile=bool(jit_compile), **family_options,
             )
             checkpoint = tf.train.Checkpoint(
                 g_optimizer=g_optimizer, d_optimizer=d_optimizer, rng_state=gan.seed_generator.state,
@@ -281,14 +299,18 @@ def run(
     return TrainResult(step, history, logdir, generator_path, throughput.images_per_second)
 
 
-def _family_options(model, method, **options):
-    """The options that were set (not None), refused by name where ``method`` does not take them."""
+def _family_options(model, method_names, **options):
+    """The options that were set (not None), refused by name where none of the family's
+    ``method_names`` takes them."""
     from keras_gans import models
+
+    def takes(family, name):
+        return any(name in inspect.signature(getattr(family, method)).parameters for method in method_names)
 
     chosen = {name: value for name, value in options.items() if value is not None}
     for name in chosen:
-        if name not in inspect.signature(method).parameters:
-            takers = [f for f, cls in models.FAMILIES.items() if name in inspect.signature(getattr(cls, method.__name__)).parameters]
+        if not takes(models.get(model), name):
+            takers = [f for f, family in models.FAMILIES.items() if takes(family, name)]
             raise UsageError(f"--{name} does not apply to {model}; it applies to {', '.join(takers)}.")
     return chosen
 

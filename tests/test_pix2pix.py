@@ -24,3 +24,14 @@ def test_patch_discriminator_receptive_field_on_256():
     model = pix2pix.build_patch_discriminator((256, 256, 6), width=8)
     assert tuple(model.outputs[0].shape[1:]) == (32, 32, 1)
     assert np.isfinite(np.asarray(model(np.zeros((1, 256, 256, 6), "float32")))).all()
+
+
+def test_translation_grid_rows_are_input_output_target(tmp_path):
+    from conftest import run_translation_family_test as build
+    from keras_gans.callbacks import TranslationSamples
+
+    gan = build("pix2pix", tmp_path, width=8)
+    batch = (np.full((3, 32, 32, 3), -1.0, "float32"), np.full((3, 32, 32, 3), 1.0, "float32"))
+    grid = TranslationSamples(batch, rows=3)(gan)
+    assert grid.shape == (3 * 33 - 1, 3 * 33 - 1, 3)
+    assert np.all(grid[:32, :32] == 0) and np.all(grid[:32, 66:] == 255)  # input | output | target

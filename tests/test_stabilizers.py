@@ -97,3 +97,28 @@ def test_minibatch_stddev_appends_the_batch_spread():
     np.testing.assert_allclose(out[..., 3], np.mean(np.sqrt(np.var(x, axis=0) + 1e-8)), rtol=1e-5)
     gan = build_family("dcgan", num_classes=0, width=8, minibatch_stddev=True)
     assert any(isinstance(layer, MinibatchStdDev) for layer in gan.discriminator.layers)
+
+
+def test_feature_matching_loss_is_the_squared_gap_of_mean_features():
+    gan = build_family("dcgan", num_classes=0, width=8)
+    gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), feature_matching=2.0)
+    real, fake = images(1, 8), images(2, 8)
+    f_real, f_fake = (np.asarray(gan.discriminator_features(x)) for x in (real, fake))
+    expected = 2.0 * np.sum((f_real.mean(0) - f_fake.mean(0)) ** 2)
+    np.testing.assert_allclose(np.asarray(gan.feature_matching_loss(real, fake, None)), expected, rtol=1e-4)
+    logs = gan.train_on_batch(np.asarray(real), np.zeros(8, "int32"), return_dict=True)
+    assert np.isfinite(logs["g_loss"])
+
+
+def test_unrolled_steps_restore_the_discriminator_and_its_optimizer():
+    plain, unrolled = (build_family("dcgan", num_classes=0, width=8) for _ in range(2))
+    unrolled.set_weights(plain.get_weights())
+    plain.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2))
+    unrolled.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2), unrolled_steps=3)
+    real = np.asarray(images(4, 8))
+    for gan in (plain, unrolled):
+        gan.train_on_batch(real, np.zeros(8, "int32"))
+    for a, b in zip(plain.discriminator.weights, unrolled.discriminator.weights):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
+    assert int(unrolled.d_optimizer.iterations.numpy()) == 1
+    assert not all(np.allclose(a.numpy(), b.numpy()) for a, b in zip(plain.generator.weights, unrolled.generator.weights))

@@ -9,7 +9,7 @@ import pytest
 import tensorflow as tf
 
 from conftest import summary_kinds
-from keras_gans import callbacks, data, train
+from keras_gans import callbacks, data, models, train
 
 QUICK = dict(model="cgan", dataset="fashion_mnist", max_examples=256, batch_size=32, latent_dim=16, width=8)
 
@@ -94,7 +94,7 @@ def test_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(fashion_dir,
 def test_cli_errors_are_one_clear_line(fashion_dir, tmp_path):
     unknown = run_cli("--model=nosuchgan", f"--logdir={tmp_path / 'a'}")
     assert unknown.returncode == 1
-    assert "Unknown model 'nosuchgan'. Known models: cgan, dcgan." in unknown.stderr
+    assert f"Unknown model 'nosuchgan'. Known models: {', '.join(models.available())}." in unknown.stderr
     assert "Traceback" not in unknown.stderr
 
     missing = run_cli("--model=cgan", f"--data_dir={tmp_path / 'nowhere'}", f"--logdir={tmp_path / 'b'}")

@@ -1,7 +1,7 @@
 """The registry of GAN families: ``available()`` lists them, ``get(name)`` returns one."""
 
 from keras_gans.errors import UsageError
-from keras_gans.models import acgan, cgan, cyclegan, dcgan, gan, infogan, lsgan, pix2pix, sngan, wgan
+from keras_gans.models import acgan, biggan, cgan, cyclegan, dcgan, gan, infogan, lsgan, pix2pix, sngan, wgan
 from keras_gans.models.base import GAN
 
 FAMILIES = {
@@ -14,6 +14,7 @@ FAMILIES = {
     "wgan": wgan.WGAN,
     "wgan_gp": wgan.WGANGP,
     "sngan": sngan.SNGAN,
+    "biggan": biggan.BigGAN,
     "pix2pix": pix2pix.Pix2Pix,
     "cyclegan": cyclegan.CycleGAN,
 }

@@ -84,7 +84,7 @@ class GAN(keras.Model):
         return cls(generator, discriminator, latent_dim, num_classes=num_classes, seed=seed, ema_decay=ema_decay)
 
     def compile(self, d_optimizer, g_optimizer, loss=None, label_smoothing=0.0, instance_noise=0.0, r1_gamma=0.0,
-                diff_augment="", **kwargs):
+                diff_augment="", feature_matching=0.0, unrolled_steps=0, **kwargs):
         """Sets the two optimizers, the adversarial loss and the stabilisers.
 
         Args:
@@ -97,6 +97,11 @@ class GAN(keras.Model):
                 et al. 2018).
             diff_augment: DiffAugment policy for every image D sees, e.g. "color,translation,cutout"
                 (Zhao et al. 2020).
+            feature_matching: weight of |E f(x) - E f(G(z))|^2 added to G's loss, f being D's
+                last flattened features (Salimans et al. 2016).
+            unrolled_steps: G is updated against D after this many more D steps, then D and its
+                optimizer are restored (Metz et al. 2017, without differentiating through the
+                unrolled steps).
 
         Both optimizers are built here, so a checkpoint restores their slots before the first step.
         Under a `tf.distribute` strategy, call it inside ``strategy.scope()``.
@@ -113,6 +118,21 @@ class GAN(keras.Model):
         self.instance_noise = float(instance_noise)
         self.r1_gamma = float(r1_gamma)
         self.augment_policy = augment.parse_policy(diff_augment)
+        self.feature_matching = float(feature_matching)
+        self.discriminator_features = None
+        if self.feature_matching:
+            flat = [layer for layer in self.discriminator.layers if isinstance(layer, keras.layers.Flatten)]
+            if not flat:
+                raise UsageError(f"feature matching needs a discriminator with a Flatten layer; {self.name}'s has none.")
+            self.discriminator_features = keras.Model(self.discriminator.inputs, flat[-1].output)
+        self.unrolled_steps = int(unrolled_steps)
+        self._unroll_backup = []
+        if self.unrolled_steps:
+            # Copies of D and its optimizer's state, restored after each unrolled look-ahead.
+            unrolled = self.discriminator.weights + self.d_optimizer.variables
+            self._unroll_backup = [
+                (v, self.add_weight(shape=v.shape, dtype=v.dtype, initializer="zeros", trainable=False)) for v in unrolled
+            ]
         self.d_optimizer.build(self.discriminator_variables)
         self.g_optimizer.build(self.generator_variables)
 
@@ -276,22 +296,48 @@ class GAN(keras.Model):
         self.apply_update(tape, d_loss, self.discriminator_variables, self.d_optimizer)
         return d_per_example, real_scores, fake_scores
 
-    def generator_step(self, real_scores, labels, batch_size):
+    def feature_matching_loss(self, real, fake, labels):
+        """|mean f(real) - mean f(fake)|^2 over D's features (Salimans et al. 2016), per example."""
+        inputs = [real, fake]
+        if self.conditional and self.label_conditioned_discriminator:
+            inputs = [[real, labels], [fake, labels]]
+        real_features, fake_features = (self.discriminator_features(x, training=True) for x in inputs)
+        gap = ops.sum(ops.square(ops.mean(tf.stop_gradient(real_features), axis=0) - ops.mean(fake_features, axis=0)))
+        return self.feature_matching * gap * ops.ones((ops.shape(real)[0],))
+
+    def generator_step(self, real, real_scores, labels):
         """One G update (then the EMA); returns the per-example G loss."""
         with tf.GradientTape() as tape:
-            z = self.sample_latent(batch_size)
-            g_scores, g_auxiliary = self.score_and_auxiliary(self.generate(z, labels, training=True), labels, training=True)
+            z = self.sample_latent(ops.shape(real)[0])
+            fake = self.generate(z, labels, training=True)
+            g_scores, g_auxiliary = self.score_and_auxiliary(fake, labels, training=True)
             g_per_example = self.adversarial_loss.generator(tf.stop_gradient(real_scores), g_scores)
             g_per_example += self.generator_auxiliary_loss(z, labels, g_auxiliary)
+            if self.feature_matching:
+                g_per_example += self.feature_matching_loss(real, fake, labels)
             g_loss = self.reduce_loss(g_per_example)
         self.apply_update(tape, g_loss, self.generator_variables, self.g_optimizer)
         self.update_ema()
         return g_per_example
 
+    def unrolled_generator_step(self, real, real_scores, labels):
+        """`generator_step` against D after ``unrolled_steps`` look-ahead D steps, which are then
+        undone (Metz et al. 2017, first-order)."""
+        if not self.unrolled_steps:
+            return self.generator_step(real, real_scores, labels)
+        for variable, backup in self._unroll_backup:
+            backup.assign(variable)
+        for _ in range(self.unrolled_steps):
+            self.discriminator_step(real, labels)
+        g_per_example = self.generator_step(real, real_scores, labels)
+        for variable, backup in self._unroll_backup:
+            variable.assign(backup)
+        return g_per_example
+
     def train_step(self, data):
         real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
         d_per_example, real_scores, fake_scores = self.discriminator_step(real, labels)
-        g_per_example = self.generator_step(real_scores, labels, ops.shape(real)[0])
+        g_per_example = self.unrolled_generator_step(real, real_scores, labels)
         return self.update_metrics(ops.mean(d_per_example), ops.mean(g_per_example), real_scores, fake_scores)
 
     # -- serialization --------------------------------------------------------------------------

@@ -35,7 +35,7 @@ class WGAN(DCGAN):
         for _ in range(self.n_critic):  # unrolled in the traced step
             d_per_example, real_scores, fake_scores = self.discriminator_step(real, labels)
             self.constrain_critic()
-        g_per_example = self.generator_step(real_scores, labels, ops.shape(real)[0])
+        g_per_example = self.unrolled_generator_step(real, real_scores, labels)
         return self.update_metrics(ops.mean(d_per_example), ops.mean(g_per_example), real_scores, fake_scores)
 
 

@@ -38,9 +38,9 @@ class Generator:
         kind = f"{self.num_classes} classes" if self.num_classes else "unconditional"
         return f"Generator({self.name!r}, {self.image_shape}, latent_dim={self.latent_dim}, {kind})"
 
-    def latents(self, n, seed=None):
-        """``n`` standard normal latents; the same seed gives the same latents."""
-        return sampling.latents(n, self.latent_dim, seed)
+    def latents(self, n, seed=None, truncation=None):
+        """``n`` standard normal latents (optionally truncated); the same seed, the same latents."""
+        return sampling.latents(n, self.latent_dim, seed, truncation)
 
     def labels(self, labels, n):
         """Class indices from ints or class names (one label for all, or one per sample)."""
@@ -57,10 +57,11 @@ class Generator:
             out.append(data.to_uint8(np.asarray(self.keras_model(inputs, training=False))))
         return np.concatenate(out) if out else np.zeros((0, *self.image_shape), np.uint8)
 
-    def sample(self, n, labels=None, seed=None, batch_size=256):
+    def sample(self, n, labels=None, seed=None, batch_size=256, truncation=None):
         """``n`` samples: uint8 ``[n, H, W, C]``; conditional models cycle through the classes
-        unless ``labels`` (ints or class names) are given."""
-        return self.generate(self.latents(n, seed), labels, batch_size)
+        unless ``labels`` (ints or class names) are given; ``truncation`` trades variety for
+        fidelity."""
+        return self.generate(self.latents(n, seed, truncation), labels, batch_size)
 
     def interpolate(self, start, end, steps=8, label=None):
         """``steps`` samples along a spherical path from ``start`` to ``end`` (seeds or latents)."""

@@ -1,0 +1,102 @@
+"""BigGAN, small (32x32): Brock, Donahue & Simonyan 2019, "Large Scale GAN Training for High
+Fidelity Natural Image Synthesis" (arXiv:1809.11096).
+
+Residual G with class-conditional batch norm (conditioned on a shared class embedding concatenated
+with z), residual D with spectral norm everywhere, global sum pooling and a projection head
+(Miyato & Koyama 2018), hinge loss, orthogonal regularisation of G's weights
+(beta * |W^T W * (1 - I)|_F^2, beta = 1e-4), and an EMA generator (``--ema_decay``). Sampling with
+truncation: `keras_gans.sampling.latents(..., truncation=0.5)`. Spectral norm in G and
+self-attention are left out of this small variant.
+"""
+
+import keras
+from keras import layers, ops
+
+from keras_gans.layers import ConditionalBatchNormalization
+from keras_gans.models.base import GAN
+from keras_gans.models.dcgan import maybe_spectral
+
+
+def _generator_block(h, condition, filters):
+    skip = layers.Conv2D(filters, 1)(layers.UpSampling2D()(h))
+    h = layers.ReLU()(ConditionalBatchNormalization()([h, condition]))
+    h = layers.Conv2D(filters, 3, padding="same")(layers.UpSampling2D()(h))
+    h = layers.ReLU()(ConditionalBatchNormalization()([h, condition]))
+    h = layers.Conv2D(filters, 3, padding="same")(h)
+    return layers.Add()([h, skip])
+
+
+def _discriminator_block(h, filters, downsample=True, first=False):
+    def sn_conv(f, k):
+        return layers.SpectralNormalization(layers.Conv2D(f, k, padding="same"))
+
+    skip = sn_conv(filters, 1)(h)
+    h = sn_conv(filters, 3)(h if first else layers.ReLU()(h))
+    h = sn_conv(filters, 3)(layers.ReLU()(h))
+    if downsample:
+        h, skip = layers.AveragePooling2D(2)(h), layers.AveragePooling2D(2)(skip)
+    return layers.Add()([h, skip])
+
+
+def build_generator(image_shape, latent_dim, num_classes, width=64, embedding_dim=128):
+    if image_shape[:2] != (32, 32):
+        raise ValueError(f"this small BigGAN makes 32x32 images; got {image_shape[:2]}. Pass --image_size=32.")
+    z = keras.Input((latent_dim,), name="z")
+    label = keras.Input((), dtype="int32", name="label")
+    condition = layers.Concatenate()([z, layers.Embedding(num_classes, embedding_dim, name="shared_embedding")(label)])
+    h = layers.Reshape((4, 4, 4 * width))(layers.Dense(4 * 4 * 4 * width)(z))
+    for _ in range(3):  # 4 -> 8 -> 16 -> 32
+        h = _generator_block(h, condition, 4 * width)
+    h = layers.ReLU()(layers.BatchNormalization(synchronized=True)(h))
+    h = layers.Conv2D(image_shape[-1], 3, padding="same")(h)
+    return keras.Model([z, label], layers.Activation("tanh", dtype="float32", name="image")(h), name="generator")
+
+
+def build_discriminator(image_shape, num_classes, width=64):
+    image = keras.Input(image_shape, name="image")
+    label = keras.Input((), dtype="int32", name="label")
+    h = _discriminator_block(image, 4 * width, first=True)  # 16
+    h = _discriminator_block(h, 4 * width)  # 8
+    h = _discriminator_block(h, 4 * width, downsample=False)
+    h = _discriminator_block(h, 4 * width, downsample=False)
+    features = layers.GlobalAveragePooling2D()(layers.ReLU()(h))
+    features = layers.Rescaling(float(h.shape[1] * h.shape[2]))(features)  # global *sum* pooling
+    score = maybe_spectral(layers.Dense(1, dtype="float32", name="score"), True)(features)
+    class_embedding = layers.Embedding(num_classes, features.shape[-1])(label)
+    projection = layers.Dot(axes=1, dtype="float32")([class_embedding, features])
+    return keras.Model([image, label], layers.Add(dtype="float32")([score, projection]), name="discriminator")
+
+
+def off_diagonal_gram(matrix):
+    """|W^T W * (1 - I)|_F^2: zero when W's columns are orthogonal, whatever their norms
+    (Brock et al. 2019, eq. 3)."""
+    gram = ops.matmul(ops.transpose(matrix), matrix)
+    return ops.sum(ops.square(gram * (1.0 - ops.eye(gram.shape[0], dtype=gram.dtype))))
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class BigGAN(GAN):
+    """Small class-conditional BigGAN with orthogonal regularisation of G."""
+
+    conditional = True
+    default_loss = "hinge"
+
+    def compile(self, *args, orthogonal_weight=1e-4, **kwargs):
+        """As `GAN.compile`, plus beta of the orthogonal regularisation (1e-4 in the paper)."""
+        super().compile(*args, **kwargs)
+        self.orthogonal_weight = float(orthogonal_weight)
+
+    @classmethod
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=64):
+        if num_classes < 2:
+            raise ValueError("biggan is class-conditional and needs labelled data with at least 2 classes.")
+        return build_generator(image_shape, latent_dim, num_classes, width), build_discriminator(image_shape, num_classes, width)
+
+    def orthogonal_penalty(self):
+        """beta * the sum of `off_diagonal_gram` over G's conv and dense kernels."""
+        kernels = [w for w in self.generator.trainable_weights if len(w.shape) >= 2 and "embedding" not in w.path]
+        return self.orthogonal_weight * sum(off_diagonal_gram(ops.reshape(w, (-1, w.shape[-1]))) for w in kernels)
+
+    def generator_auxiliary_loss(self, z, labels, fake_auxiliary):
+        # The same penalty on every example: reduce_loss turns it back into the penalty.
+        return self.orthogonal_penalty() * ops.ones((ops.shape(z)[0],))
