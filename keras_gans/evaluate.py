@@ -47,7 +47,9 @@ def evaluate(generator, dataset, data_dir=None, metrics="fid,kid,is,pr,cond_acc,
     from keras_gans.metrics import evaluation
 
     metrics = evaluation.parse_metrics(metrics)
-    model = keras.saving.load_model(resolve_generator_path(generator), safe_mode=True) if isinstance(generator, str) else generator
+    model = generator
+    if isinstance(generator, str):
+        model = keras.saving.load_model(resolve_generator_path(generator), safe_mode=True)
     evaluator = evaluation.make_evaluator(dataset, data_dir, feature_net, inception_weights, with_train=reference)
     start = time.perf_counter()
     results = evaluator.evaluate(model, metrics, num_samples, batch_size, seed)
@@ -74,9 +76,9 @@ def main(argv):
         print("error: pass --generator (a .keras file or a training logdir)", file=sys.stderr)
         return 1
     try:
-        report = evaluate(flags.FLAGS.generator, flags.FLAGS.dataset, flags.FLAGS.data_dir, flags.FLAGS.metrics, flags.FLAGS.num_samples,
-                          flags.FLAGS.feature_net, flags.FLAGS.inception_weights, flags.FLAGS.batch_size, flags.FLAGS.seed,
-                          flags.FLAGS.reference)
+        f = flags.FLAGS
+        report = evaluate(f.generator, f.dataset, f.data_dir, f.metrics, f.num_samples, f.feature_net,
+                          f.inception_weights, f.batch_size, f.seed, f.reference)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -296,7 +296,8 @@ def main(argv):
         print("error: pass --model (a zoo name, preset folder, .keras file or training logdir)", file=sys.stderr)
         return 1
     try:
-        unknown = [f for f in flags.FLAGS.formats if f not in FORMATS] + [q for q in flags.FLAGS.quantize if q not in QUANTIZATIONS]
+        unknown = [f for f in flags.FLAGS.formats if f not in FORMATS]
+        unknown += [q for q in flags.FLAGS.quantize if q not in QUANTIZATIONS]
         if unknown:
             raise UsageError(f"Unknown format or quantization {unknown}: formats {FORMATS}, quantizations {QUANTIZATIONS}.")
         generator = load_generator(flags.FLAGS.model)

@@ -1,7 +1,9 @@
 """The registry of GAN families: ``available()`` lists them, ``get(name)`` returns one."""
 
 from keras_gans.errors import UsageError
-from keras_gans.models import acgan, biggan, cgan, cyclegan, dcgan, gan, infogan, lsgan, pix2pix, sngan, wgan
+from keras_gans.models import (
+    acgan, biggan, cgan, cyclegan, dcgan, gan, infogan, lsgan, pix2pix, sngan, stylegan, wgan,
+)
 from keras_gans.models.base import GAN
 
 FAMILIES = {
@@ -15,6 +17,7 @@ FAMILIES = {
     "wgan_gp": wgan.WGANGP,
     "sngan": sngan.SNGAN,
     "biggan": biggan.BigGAN,
+    "stylegan": stylegan.StyleGAN,
     "pix2pix": pix2pix.Pix2Pix,
     "cyclegan": cyclegan.CycleGAN,
 }

@@ -65,7 +65,9 @@ class Generator:
 
     def interpolate(self, start, end, steps=8, label=None):
         """``steps`` samples along a spherical path from ``start`` to ``end`` (seeds or latents)."""
-        start, end = (self.latents(1, p)[0] if isinstance(p, (int, np.integer)) else np.asarray(p, np.float32) for p in (start, end))
+        start, end = (
+            self.latents(1, p)[0] if isinstance(p, (int, np.integer)) else np.asarray(p, np.float32) for p in (start, end)
+        )
         z = np.stack([slerp(start, end, f) for f in np.linspace(0.0, 1.0, steps)]).astype(np.float32)
         return self.generate(z, None if not self.num_classes else [0 if label is None else label] * steps)
 

@@ -127,7 +127,8 @@ def main(argv):
         print("error: pass --name and --logdir", file=sys.stderr)
         return 1
     try:
-        card = publish(flags.FLAGS.name, flags.FLAGS.logdir, flags.FLAGS.data_dir, flags.FLAGS.num_samples, flags.FLAGS.card_dir, flags.FLAGS.preset_dir)
+        f = flags.FLAGS
+        card = publish(f.name, f.logdir, f.data_dir, f.num_samples, f.card_dir, f.preset_dir)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
