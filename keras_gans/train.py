@@ -24,7 +24,13 @@ from keras_gans.errors import UsageError
 def define_flags():
     """Defines the command-line flags (only when run as a program, so importing the
     library defines none and several tools can share a process)."""
-    flags.DEFINE_string("model", "cgan", "GAN family; see keras_gans.models.available().")
+    flags.DEFINE_string(
+        "model", "cgan",
+        "GAN family: gan (MLP, Goodfellow 2014), dcgan (Radford 2015), cgan (conditional, projection D), "
+        "acgan (auxiliary classifier), infogan (latent codes), lsgan (least squares), wgan (weight clipping), "
+        "wgan_gp (gradient penalty), sngan (spectral norm, hinge), biggan (small, 32x32), stylegan (small, 32x32), "
+        "pix2pix (paired image-to-image), cyclegan (unpaired image-to-image).",
+    )
     flags.DEFINE_string("dataset", "fashion_mnist", "Dataset name (a TFDS name, or a name for --data_dir).")
     flags.DEFINE_string(
         "data_dir", None, "A TFDS data_dir, or a folder of IDX files / class folders / paired / unpaired images."

@@ -111,3 +111,13 @@ def test_cli_errors_are_one_clear_line(fashion_dir, tmp_path):
     malformed = run_cli("--model=cgan", f"--data_dir={broken}", f"--logdir={tmp_path / 'c'}")
     assert malformed.returncode == 1 and "Traceback" not in malformed.stderr
     assert "train-images-idx3-ubyte.gz" in malformed.stderr
+
+
+def test_help_names_every_family_and_stabiliser():
+    result = subprocess.run([sys.executable, "-m", "keras_gans.train", "--help"], capture_output=True, text=True,
+                            timeout=120)
+    for name in models.available():
+        assert name in result.stdout, name
+    for flag in ("label_smoothing", "instance_noise", "minibatch_stddev", "feature_matching", "unrolled_steps",
+                 "r1_gamma", "lr_g", "lr_d", "ema_decay", "diff_augment"):
+        assert f"--{flag}:" in result.stdout or f"--[no]{flag}:" in result.stdout, flag
