@@ -121,3 +121,17 @@ def test_help_names_every_family_and_stabiliser():
     for flag in ("label_smoothing", "instance_noise", "minibatch_stddev", "feature_matching", "unrolled_steps",
                  "r1_gamma", "lr_g", "lr_d", "ema_decay", "diff_augment"):
         assert f"--{flag}:" in result.stdout or f"--[no]{flag}:" in result.stdout, flag
+
+
+def test_ttur_learning_rates_reach_the_two_optimizers(fashion_dir, tmp_path):
+    """TTUR (Heusel et al. 2017): separate G and D learning rates, logged as used."""
+    logdir = tmp_path / "run"
+    train.run(**QUICK, data_dir=str(fashion_dir), steps=2, lr_g=1e-4, lr_d=4e-4, log_every=1, logdir=str(logdir),
+              verbose=0)
+    rates = {}
+    for path in logdir.glob("train/events.out.tfevents.*"):
+        for event in tf.compat.v1.train.summary_iterator(str(path)):
+            for value in event.summary.value:
+                if value.tag.startswith("learning_rate/"):
+                    rates[value.tag] = float(tf.make_ndarray(value.tensor))
+    assert rates["learning_rate/g"] == pytest.approx(1e-4) and rates["learning_rate/d"] == pytest.approx(4e-4)
