@@ -19,6 +19,7 @@ def define_flags():
     """Defines the command-line flags (only when run as a program, so importing the
     library defines none and several tools can share a process)."""
     flags.DEFINE_string("generator", None, "A generator .keras file, or a training logdir holding generator.keras.")
+    flags.mark_flag_as_required("generator")
     flags.DEFINE_string("dataset", "fashion_mnist", "Dataset whose real test split is the reference.")
     flags.DEFINE_string("data_dir", None, "Its IDX folder or TFDS data_dir.")
     flags.DEFINE_string("metrics", "fid,kid,is,pr,cond_acc,cas,modes", "Comma-separated metrics.")
@@ -72,9 +73,6 @@ def main(argv):
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
     from keras_gans.metrics import evaluation
 
-    if not flags.FLAGS.generator:
-        print("error: pass --generator (a .keras file or a training logdir)", file=sys.stderr)
-        return 1
     try:
         f = flags.FLAGS
         report = evaluate(f.generator, f.dataset, f.data_dir, f.metrics, f.num_samples, f.feature_net,

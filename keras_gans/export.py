@@ -287,14 +287,12 @@ def define_flags():
     flags.DEFINE_list("quantize", ["none"], "TFLite variants: none, float16, dynamic, int8.")
     flags.DEFINE_integer("static_batch", None, "Fixed TFLite batch size, for delegates that need one.")
     flags.DEFINE_string("name", None, "Model name in the output (default: the generator's).")
+    flags.mark_flag_as_required("model")
 
 
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
-    if not flags.FLAGS.model:
-        print("error: pass --model (a zoo name, preset folder, .keras file or training logdir)", file=sys.stderr)
-        return 1
     try:
         unknown = [f for f in flags.FLAGS.formats if f not in FORMATS]
         unknown += [q for q in flags.FLAGS.quantize if q not in QUANTIZATIONS]

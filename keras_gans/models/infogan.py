@@ -46,7 +46,7 @@ class InfoGAN(GAN):
         noise = super().sample_latent(batch_size)[:, : self.latent_dim - self.num_categories - self.num_continuous]
         category = keras.random.randint((batch_size,), 0, self.num_categories, seed=self.seed_generator)
         continuous = keras.random.uniform((batch_size, self.num_continuous), -1.0, 1.0, seed=self.seed_generator)
-        return ops.concatenate([noise, ops.one_hot(category, self.num_categories), continuous], axis=1)
+        return self.code_latents(noise, category, continuous)
 
     def code_latents(self, noise, category, continuous):
         """A latent from chosen codes, for exploring what each code controls."""
