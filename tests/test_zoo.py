@@ -1,5 +1,6 @@
 """The zoo: shipped entries, Generator sampling, presets (folder, URL), corruption, the sample CLI."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -117,6 +118,16 @@ def test_sample_cli_writes_a_grid(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "keras_gans.sample", "--model=nope", f"--out={out}"],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 1 and "Known entries" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@ENTRIES
+def test_readme_zoo_table_quotes_the_shipped_model_cards():
+    from keras_gans.zoo.publish import zoo_table
+
+    table = zoo_table([os.path.join(presets.ENTRIES_DIR, name) for name in zoo.list()])
+    assert len(table.splitlines()) == 2 + len(zoo.list())
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "README.md")).read()
+    assert table in readme, "README.md's zoo table is stale: paste `python -m keras_gans.zoo.publish --table`"
 
 
 @pytest.mark.slow

@@ -25,6 +25,7 @@ def define_flags():
     flags.DEFINE_integer("num_samples", 10000, "Samples for the card's metrics.")
     flags.DEFINE_string("card_dir", None, "Folder of the recipe and card; default zoo/<name>.")
     flags.DEFINE_string("preset_dir", None, "Where to write the preset; default the package's entry.")
+    flags.DEFINE_boolean("table", False, "Only print README.md's zoo table from the shipped entries' cards.")
 
 
 _LABELS = {
@@ -80,6 +81,34 @@ images = g.sample(16, seed=0)   # uint8 {tuple([16] + card['image_shape'])}
 """
 
 
+def zoo_table(preset_dirs):
+    """README.md's zoo table (markdown) from presets' model cards, so the README quotes the cards'
+    measured numbers rather than copies typed by hand."""
+    from keras_gans.zoo import presets
+
+    lines = [
+        "| entry | family | dataset | image | FID (domain) / real-vs-real | KID | precision / recall "
+        "| class fidelity | weights |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for folder in preset_dirs:
+        with open(os.path.join(folder, presets.METADATA_FILE)) as f:
+            card = json.load(f)
+        m, ref = card["metrics"]["metrics"], card["metrics"]["reference"]
+        if "cond_acc" in m:
+            fidelity = f"cond. acc. {m['cond_acc']:.3f}, CAS {m['cas']:.3f}"
+        else:
+            fidelity = f"{m['modes_covered']:.0f}/{ref['modes_covered']:.0f} classes, KL {m['modes_kl']:.4f}"
+        size = os.path.getsize(os.path.join(folder, presets.WEIGHTS_FILE))
+        weights = f"{size / 1e6:.1f} MB, {card['parameters'] / 1e6:.2f} M params"
+        lines.append(
+            f"| [`{card['name']}`](zoo/{card['name']}/README.md) | `{card['family']}` | {card['dataset']} "
+            f"| {'x'.join(map(str, card['image_shape']))} | {m['fid']:.2f} / {ref['fid']:.2f} | {m['kid']:.3f} "
+            f"| {m['precision']:.3f} / {m['recall']:.3f} | {fidelity} | {weights} |"
+        )
+    return "\n".join(lines)
+
+
 def publish(name, logdir, data_dir, num_samples=10000, card_dir=None, preset_dir=None):
     import keras
     import tensorflow as tf
@@ -123,11 +152,16 @@ def publish(name, logdir, data_dir, num_samples=10000, card_dir=None, preset_dir
 
 def main(argv):
     del argv
-    if not (flags.FLAGS.name and flags.FLAGS.logdir):
-        print("error: pass --name and --logdir", file=sys.stderr)
+    f = flags.FLAGS
+    if f.table:
+        from keras_gans.zoo import presets
+
+        print(zoo_table([os.path.join(presets.ENTRIES_DIR, name) for name in presets.list_entries()]))
+        return 0
+    if not (f.name and f.logdir):
+        print("error: pass --name and --logdir (or --table)", file=sys.stderr)
         return 1
     try:
-        f = flags.FLAGS
         card = publish(f.name, f.logdir, f.data_dir, f.num_samples, f.card_dir, f.preset_dir)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
