@@ -77,6 +77,10 @@ def define_flags():
     flags.DEFINE_integer("steps", 0, "Total training steps; 0 means --epochs epochs.")
     flags.DEFINE_float("lr_g", 2e-4, "Generator learning rate (Adam).")
     flags.DEFINE_float("lr_d", 2e-4, "Discriminator learning rate (Adam); differs from lr_g for TTUR.")
+    flags.DEFINE_float(
+        "lr_decay_fraction", 0.0, "Decay both learning rates linearly to zero over this last fraction of training "
+        "(0: constant; 0.5: CycleGAN's schedule; 1: SNGAN's linear decay)."
+    )
     flags.DEFINE_float("beta1", 0.5, "Adam beta_1 of both optimizers (0.5 as in DCGAN).")
     flags.DEFINE_float("beta2", 0.999, "Adam beta_2 of both optimizers.")
     flags.DEFINE_string("logdir", None, "Output folder; default runs/<model>_<dataset>.")
@@ -148,6 +152,7 @@ def run(
     steps=0,
     lr_g=2e-4,
     lr_d=2e-4,
+    lr_decay_fraction=0.0,
     beta1=0.5,
     beta2=0.999,
     logdir=None,
@@ -172,6 +177,7 @@ def run(
     import tensorflow as tf
 
     from keras_gans import callbacks, data, images, losses, models
+    from keras_gans.schedules import LinearDecayTail
     from keras_gans.strategy import is_chief, make_strategy, worker_id
 
     family = models.get(model)
@@ -209,6 +215,8 @@ def run(
             f"{model} trains on {family.data_kind} data, but {source.description} holds {source.kind} data; "
             f"families for it: {', '.join(f for f, c in models.FAMILIES.items() if c.data_kind == source.kind)}."
         )
+    if not 0.0 <= lr_decay_fraction <= 1.0:
+        raise UsageError(f"--lr_decay_fraction must be between 0 and 1; got {lr_decay_fraction}.")
     if batch_size % dist.num_replicas_in_sync:
         raise UsageError(
             f"--batch_size={batch_size} does not split evenly over {dist.num_replicas_in_sync} replicas; "
@@ -227,8 +235,16 @@ def run(
                 source.image_shape, latent_dim, num_classes=source.num_classes, seed=seed,
                 ema_decay=ema_decay or None, width=width, **network_options,
             )
-            d_optimizer = keras.optimizers.Adam(lr_d, beta_1=beta1, beta_2=beta2)
-            g_optimizer = keras.optimizers.Adam(lr_g, beta_1=beta1, beta_2=beta2)
+            def learning_rate(initial, global_step=None):
+                if not lr_decay_fraction:
+                    return initial
+                return LinearDecayTail(initial, total_steps, lr_decay_fraction, global_step)
+
+            g_optimizer = keras.optimizers.Adam(learning_rate(lr_g), beta_1=beta1, beta_2=beta2)
+            # D's schedule follows the training step (G's iterations), however often D updates.
+            d_optimizer = keras.optimizers.Adam(
+                learning_rate(lr_d, g_optimizer.iterations), beta_1=beta1, beta_2=beta2
+            )
             if mixed_precision:
                 d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
                 g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)

@@ -126,7 +126,8 @@ def test_readme_zoo_table_quotes_the_shipped_model_cards():
 
     table = zoo_table([os.path.join(presets.ENTRIES_DIR, name) for name in zoo.list()])
     assert len(table.splitlines()) == 2 + len(zoo.list())
-    readme = open(os.path.join(os.path.dirname(__file__), "..", "README.md")).read()
+    with open(os.path.join(os.path.dirname(__file__), "..", "README.md")) as f:
+        readme = f.read()
     assert table in readme, "README.md's zoo table is stale: paste `python -m keras_gans.zoo.publish --table`"
 
 

@@ -86,11 +86,9 @@ def zoo_table(preset_dirs):
     measured numbers rather than copies typed by hand."""
     from keras_gans.zoo import presets
 
-    lines = [
-        "| entry | family | dataset | image | FID (domain) / real-vs-real | KID | precision / recall "
-        "| class fidelity | weights |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
+    header = ("| entry | family | dataset | image | FID (domain) / real-vs-real | KID | precision / recall "
+              "| class fidelity | weights |")
+    lines = [header, "|---|---|---|---|---|---|---|---|---|"]
     for folder in preset_dirs:
         with open(os.path.join(folder, presets.METADATA_FILE)) as f:
             card = json.load(f)
