@@ -174,6 +174,36 @@ class TensorBoardSummaries(keras.callbacks.Callback):
         self.writer.flush()
 
 
+class LearningRates(keras.callbacks.Callback):
+    """Sets both optimizers' learning rates before every step: constant, then, with
+    ``decay_fraction`` > 0, linear decay to zero over that last fraction of ``total_steps`` (the
+    schedule of CycleGAN, Zhu et al. 2017, for 0.5; SNGAN's linear decay for 1).
+
+    Setting the optimizers' learning-rate variables, rather than giving them a schedule, keeps
+    their checkpoints the same with and without decay (a run resumes with either), makes the flags
+    the rates a resumed run uses, and keys a critic updated several times per step to the step.
+    """
+
+    def __init__(self, lr_g, lr_d, total_steps, decay_fraction=0.0):
+        super().__init__()
+        if not 0.0 <= decay_fraction <= 1.0:
+            raise ValueError(f"decay_fraction must be between 0 and 1; got {decay_fraction}")
+        self.initial = {"g_optimizer": float(lr_g), "d_optimizer": float(lr_d)}
+        self.total_steps = int(total_steps)
+        self.decay_steps = decay_fraction * total_steps
+
+    def factor(self, step):
+        """The fraction of the initial rates that step ``step`` (0-based) trains with."""
+        if not self.decay_steps:
+            return 1.0
+        return min(1.0, max(0.0, (self.total_steps - step) / self.decay_steps))
+
+    def on_train_batch_begin(self, batch, logs=None):
+        factor = self.factor(global_step(self.model))
+        for name, initial in self.initial.items():
+            getattr(self.model, name).learning_rate.assign(initial * factor)
+
+
 class PeriodicEvaluation(keras.callbacks.Callback):
     """Every ``every_epochs`` epochs, evaluates the sampling generator with a
     `keras_gans.metrics.evaluation.Evaluator` and logs the metrics to TensorBoard (``eval/*``)."""

@@ -177,7 +177,6 @@ def run(
     import tensorflow as tf
 
     from keras_gans import callbacks, data, images, losses, models
-    from keras_gans.schedules import LinearDecayTail
     from keras_gans.strategy import is_chief, make_strategy, worker_id
 
     family = models.get(model)
@@ -235,16 +234,8 @@ def run(
                 source.image_shape, latent_dim, num_classes=source.num_classes, seed=seed,
                 ema_decay=ema_decay or None, width=width, **network_options,
             )
-            def learning_rate(initial, global_step=None):
-                if not lr_decay_fraction:
-                    return initial
-                return LinearDecayTail(initial, total_steps, lr_decay_fraction, global_step)
-
-            g_optimizer = keras.optimizers.Adam(learning_rate(lr_g), beta_1=beta1, beta_2=beta2)
-            # D's schedule follows the training step (G's iterations), however often D updates.
-            d_optimizer = keras.optimizers.Adam(
-                learning_rate(lr_d, g_optimizer.iterations), beta_1=beta1, beta_2=beta2
-            )
+            d_optimizer = keras.optimizers.Adam(lr_d, beta_1=beta1, beta_2=beta2)
+            g_optimizer = keras.optimizers.Adam(lr_g, beta_1=beta1, beta_2=beta2)
             if mixed_precision:
                 d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
                 g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)
@@ -276,6 +267,7 @@ def run(
             callbacks.NonFiniteGuard(manager),
             callbacks.Checkpointer(manager, checkpoint_every),
             callbacks.StepBudget(total_steps),
+            callbacks.LearningRates(lr_g, lr_d, total_steps, lr_decay_fraction),
             throughput,
         ]
         if chief:

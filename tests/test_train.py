@@ -137,28 +137,30 @@ def test_ttur_learning_rates_reach_the_two_optimizers(fashion_dir, tmp_path):
     assert rates["learning_rate/g"] == pytest.approx(1e-4) and rates["learning_rate/d"] == pytest.approx(4e-4)
 
 
-def test_schedule_is_constant_then_linear_to_zero():
-    from keras_gans.schedules import LinearDecayTail
-
-    schedule = LinearDecayTail(2e-4, total_steps=100, decay_fraction=0.25)
-    rates = [float(schedule(step)) for step in (0, 75, 80, 90, 100, 120)]
-    np.testing.assert_allclose(rates, [2e-4, 2e-4, 1.6e-4, 0.8e-4, 0.0, 0.0], rtol=1e-5, atol=1e-12)
+def test_learning_rates_are_constant_then_linear_to_zero():
+    schedule = callbacks.LearningRates(1e-4, 4e-4, total_steps=100, decay_fraction=0.25)
+    np.testing.assert_allclose([schedule.factor(s) for s in (0, 75, 80, 90, 100, 120)], [1, 1, 0.8, 0.4, 0, 0])
+    assert callbacks.LearningRates(1e-4, 4e-4, 100).factor(99) == 1.0
     with pytest.raises(ValueError, match="decay_fraction"):
-        LinearDecayTail(2e-4, 100, 0.0)
+        callbacks.LearningRates(1e-4, 4e-4, 100, 1.5)
 
 
 def test_lr_decay_follows_the_training_step_for_both_optimizers(fashion_dir, tmp_path):
-    """wgan updates its critic 5 times per step; its learning rate still decays with the step."""
+    """wgan updates its critic 5 times per step; its learning rate still decays with the step. A run
+    trained without decay resumes with it (the optimizers' checkpoints do not change)."""
     logdir = tmp_path / "run"
-    train.run(**{**QUICK, "model": "wgan"}, data_dir=str(fashion_dir), steps=4, lr_g=1e-4, lr_d=4e-4,
-              lr_decay_fraction=0.5, log_every=1, logdir=str(logdir), verbose=0)
+    common = dict(**{**QUICK, "model": "wgan"}, data_dir=str(fashion_dir), lr_g=1e-4, lr_d=4e-4, log_every=1,
+                  logdir=str(logdir), verbose=0)
+    train.run(**common, steps=2)
+    train.run(**common, steps=4, lr_decay_fraction=0.5, resume=True)
     rates = {}
     for path in logdir.glob("train/events.out.tfevents.*"):
         for event in tf.compat.v1.train.summary_iterator(str(path)):
             for value in event.summary.value:
                 if value.tag.startswith("learning_rate/"):
                     rates[(value.tag[-1], event.step)] = float(tf.make_ndarray(value.tensor))
-    expected = {step: min(1.0, (4 - step) / 2) for step in range(1, 5)}  # logged after step's update
+    # Logged after each step's update, at the step count it reached: the rate of step k - 1.
+    expected = {step: min(1.0, (4 - (step - 1)) / 2) for step in range(1, 5)}
     assert {s for _, s in rates} == set(expected)
     for step, fraction in expected.items():
         assert rates["g", step] == pytest.approx(1e-4 * fraction, rel=1e-6, abs=1e-12)
