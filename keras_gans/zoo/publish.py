@@ -5,6 +5,7 @@
 
 writes the preset (``--preset_dir``, default the package's ``zoo/entries/<name>``) and, beside the
 recipe in ``zoo/<name>/``, the model card ``README.md`` and ``samples.png``.
+``--table`` prints README.md's zoo table from the shipped entries' cards.
 """
 
 import json
