@@ -13,6 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import data, images
+from keras_gans.errors import UsageError
 
 
 def global_step(model):
@@ -187,7 +188,7 @@ class LearningRates(keras.callbacks.Callback):
     def __init__(self, lr_g, lr_d, total_steps, decay_fraction=0.0):
         super().__init__()
         if not 0.0 <= decay_fraction <= 1.0:
-            raise ValueError(f"decay_fraction must be between 0 and 1; got {decay_fraction}")
+            raise UsageError(f"--lr_decay_fraction must be between 0 and 1; got {decay_fraction}.")
         self.initial = {"g_optimizer": float(lr_g), "d_optimizer": float(lr_d)}
         self.total_steps = int(total_steps)
         self.decay_steps = decay_fraction * total_steps
@@ -198,10 +199,17 @@ class LearningRates(keras.callbacks.Callback):
             return 1.0
         return min(1.0, max(0.0, (self.total_steps - step) / self.decay_steps))
 
-    def on_train_batch_begin(self, batch, logs=None):
+    def _assign(self):
         factor = self.factor(global_step(self.model))
         for name, initial in self.initial.items():
             getattr(self.model, name).learning_rate.assign(initial * factor)
+
+    def on_train_begin(self, logs=None):
+        self._assign()
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.decay_steps:  # constant rates were set once, at the start
+            self._assign()
 
 
 class PeriodicEvaluation(keras.callbacks.Callback):

@@ -214,8 +214,6 @@ def run(
             f"{model} trains on {family.data_kind} data, but {source.description} holds {source.kind} data; "
             f"families for it: {', '.join(f for f, c in models.FAMILIES.items() if c.data_kind == source.kind)}."
         )
-    if not 0.0 <= lr_decay_fraction <= 1.0:
-        raise UsageError(f"--lr_decay_fraction must be between 0 and 1; got {lr_decay_fraction}.")
     if batch_size % dist.num_replicas_in_sync:
         raise UsageError(
             f"--batch_size={batch_size} does not split evenly over {dist.num_replicas_in_sync} replicas; "

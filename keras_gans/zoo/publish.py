@@ -82,10 +82,13 @@ images = g.sample(16, seed=0)   # uint8 {tuple([16] + card['image_shape'])}
 """
 
 
-def zoo_table(preset_dirs):
-    """README.md's zoo table (markdown) from presets' model cards, so the README quotes the cards'
-    measured numbers rather than copies typed by hand."""
+def zoo_table(preset_dirs=None):
+    """README.md's zoo table (markdown) from presets' model cards (default: the shipped entries), so
+    the README quotes the cards' measured numbers rather than copies typed by hand."""
     from keras_gans.zoo import presets
+
+    if preset_dirs is None:
+        preset_dirs = [os.path.join(presets.ENTRIES_DIR, name) for name in presets.list_entries()]
 
     header = ("| entry | family | dataset | image | FID (domain) / real-vs-real | KID | precision / recall "
               "| class fidelity | weights |")
@@ -153,9 +156,7 @@ def main(argv):
     del argv
     f = flags.FLAGS
     if f.table:
-        from keras_gans.zoo import presets
-
-        print(zoo_table([os.path.join(presets.ENTRIES_DIR, name) for name in presets.list_entries()]))
+        print(zoo_table())
         return 0
     if not (f.name and f.logdir):
         print("error: pass --name and --logdir (or --table)", file=sys.stderr)
