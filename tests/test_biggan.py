@@ -1,7 +1,9 @@
 """BigGAN, small (Brock et al. 2019): conditional BN, projection D with spectral norm, hinge loss,
 orthogonal regularisation, truncation."""
 
+import keras
 import numpy as np
+import pytest
 
 from conftest import build_family, run_family_test
 from keras_gans import sampling
@@ -13,6 +15,20 @@ def test_biggan_shapes_train_step_and_saving(tmp_path):
     gan = run_family_test("biggan", tmp_path, image_shape=(32, 32, 3), num_classes=10, width=8)
     assert gan.adversarial_loss.name == "hinge"
     assert any(isinstance(layer, ConditionalBatchNormalization) for layer in gan.generator.layers)
+
+
+def test_biggan_at_28x28_starts_from_7x7_and_pools_at_7x7(tmp_path):
+    gan = run_family_test("biggan", tmp_path, image_shape=(28, 28, 1), num_classes=10, width=8)
+    def first(network, layer_type):
+        return next(layer for layer in network.layers if isinstance(layer, layer_type))
+
+    assert first(gan.generator, keras.layers.Reshape).output.shape[1:3] == (7, 7)
+    assert first(gan.discriminator, keras.layers.GlobalAveragePooling2D).input.shape[1:3] == (7, 7)
+
+
+def test_biggan_rejects_a_size_it_cannot_grow_to():
+    with pytest.raises(ValueError, match="Pass --image_size"):
+        build_family("biggan", image_shape=(36, 36, 1), num_classes=10, width=8)
 
 
 def test_orthogonal_regularisation_vanishes_for_orthogonal_columns():

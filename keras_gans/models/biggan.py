@@ -1,5 +1,5 @@
-"""BigGAN, small (32x32): Brock, Donahue & Simonyan 2019, "Large Scale GAN Training for High
-Fidelity Natural Image Synthesis" (arXiv:1809.11096).
+"""BigGAN, small (28x28, 32x32, ...): Brock, Donahue & Simonyan 2019, "Large Scale GAN Training for
+High Fidelity Natural Image Synthesis" (arXiv:1809.11096).
 
 Residual G with class-conditional batch norm (conditioned on a shared class embedding concatenated
 with z), residual D with spectral norm everywhere, global sum pooling and a projection head
@@ -14,7 +14,7 @@ from keras import layers, ops
 
 from keras_gans.layers import ConditionalBatchNormalization
 from keras_gans.models.base import GAN
-from keras_gans.models.dcgan import maybe_spectral
+from keras_gans.models.dcgan import check_square, doublings, maybe_spectral, start_size
 
 
 def _generator_block(h, condition, filters):
@@ -39,13 +39,15 @@ def _discriminator_block(h, filters, downsample=True, first=False):
 
 
 def build_generator(image_shape, latent_dim, num_classes, width=64, embedding_dim=128):
-    if image_shape[:2] != (32, 32):
-        raise ValueError(f"this small BigGAN makes 32x32 images; got {image_shape[:2]}. Pass --image_size=32.")
+    """Residual blocks that double the side from `start_size` (4 -> 32 as in the paper's CIFAR
+    model; 7 -> 28 for MNIST-sized data, which a resize would blur)."""
+    check_square(image_shape)
+    size = start_size(image_shape[0])
     z = keras.Input((latent_dim,), name="z")
     label = keras.Input((), dtype="int32", name="label")
     condition = layers.Concatenate()([z, layers.Embedding(num_classes, embedding_dim, name="shared_embedding")(label)])
-    h = layers.Reshape((4, 4, 4 * width))(layers.Dense(4 * 4 * 4 * width)(z))
-    for _ in range(3):  # 4 -> 8 -> 16 -> 32
+    h = layers.Reshape((size, size, 4 * width))(layers.Dense(size * size * 4 * width)(z))
+    for _ in range(doublings(image_shape[0])):
         h = _generator_block(h, condition, 4 * width)
     h = layers.ReLU()(layers.BatchNormalization(synchronized=True)(h))
     h = layers.Conv2D(image_shape[-1], 3, padding="same")(h)
@@ -53,10 +55,14 @@ def build_generator(image_shape, latent_dim, num_classes, width=64, embedding_di
 
 
 def build_discriminator(image_shape, num_classes, width=64):
+    """Downsampling residual blocks until the side is at most 8 (32 -> 16 -> 8, 28 -> 14 -> 7),
+    two more at that size, global sum pooling and the projection head."""
+    check_square(image_shape)
     image = keras.Input(image_shape, name="image")
     label = keras.Input((), dtype="int32", name="label")
-    h = _discriminator_block(image, 4 * width, first=True)  # 16
-    h = _discriminator_block(h, 4 * width)  # 8
+    h = _discriminator_block(image, 4 * width, first=True)
+    while h.shape[1] > 8:
+        h = _discriminator_block(h, 4 * width)
     h = _discriminator_block(h, 4 * width, downsample=False)
     h = _discriminator_block(h, 4 * width, downsample=False)
     features = layers.GlobalAveragePooling2D()(layers.ReLU()(h))

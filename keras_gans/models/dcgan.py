@@ -21,21 +21,26 @@ def start_size(image_size):
     return size
 
 
-def _check_square(image_shape):
+def doublings(image_size):
+    """How many times the side doubles from `start_size` to ``image_size``."""
+    return (image_size // start_size(image_size)).bit_length() - 1
+
+
+def check_square(image_shape):
     height, width, _ = image_shape
     if height != width or start_size(height) > 8:
         raise ValueError(
-            f"DCGAN networks need square images whose side is a small size (4 to 8) times a power "
+            f"These networks need square images whose side is a small size (4 to 8) times a power "
             f"of two, such as 28, 32 or 64; got {height}x{width}. Pass --image_size to resize."
         )
 
 
 def build_generator(image_shape, latent_dim, width=64, num_classes=0, label_embedding_dim=50):
     """``z`` (and a class label, embedded and concatenated: Mirza & Osindero 2014) -> image in [-1, 1]."""
-    _check_square(image_shape)
+    check_square(image_shape)
     height, _, channels = image_shape
     size = start_size(height)
-    upsamplings = (height // size).bit_length() - 1
+    upsamplings = doublings(height)
     filters = width * 2**upsamplings
 
     z = keras.Input((latent_dim,), name="z")
@@ -63,9 +68,9 @@ def discriminator_features(image_shape, width=64, spectral_norm=False, minibatch
     """(image input, flat features) of the DCGAN discriminator body: strided 5x5 convolutions with
     LeakyReLU(0.2); optionally spectrally normalised (Miyato et al. 2018) and with a minibatch
     standard deviation channel before the last convolution."""
-    _check_square(image_shape)
+    check_square(image_shape)
     height = image_shape[0]
-    downsamplings = (height // start_size(height)).bit_length() - 1
+    downsamplings = doublings(height)
     image = keras.Input(image_shape, name="image")
     h = image
     for i in range(downsamplings):
