@@ -9,10 +9,13 @@ black and pure white pixels (a tanh output rarely saturates).
 uint8 as users get them; requested labels are balanced over the classes.
 """
 
+import sys
+
 import numpy as np
 from absl import app, flags
 
 from keras_gans import data, export
+from keras_gans.errors import UsageError
 from keras_gans.metrics import classifier, evaluation
 
 _MODEL = flags.DEFINE_string("model", "cgan_fashion", "Zoo name, preset folder, .keras file or logdir.")
@@ -35,9 +38,15 @@ def radial_power(images):
 
 def main(argv):
     del argv
-    generator = export.load_generator(_MODEL.value)
-    dataset = _DATASET.value or generator.metadata.get("dataset")
-    real = data.to_uint8(classifier.load_split(dataset, _DATA_DIR.value, "test")[0])
+    try:
+        generator = export.load_generator(_MODEL.value)
+        dataset = _DATASET.value or generator.metadata.get("dataset")
+        if not dataset:
+            raise UsageError(f"{_MODEL.value} does not say which data it was trained on: pass --dataset.")
+        real = data.to_uint8(classifier.load_split(dataset, _DATA_DIR.value, "test")[0])
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     fake = data.to_uint8(np.concatenate(
         [batch for batch, _ in evaluation.sample_batches(generator.keras_model, _NUM.value, generator.num_classes)]
     ))
@@ -48,7 +57,7 @@ def main(argv):
     print("| power, samples / real | " + " | ".join(f"{r:.2f}" for r in ratio) + " |")
     for name, value in (("pure black (0)", 0), ("pure white (255)", 255)):
         print(f"{name} pixels: real {np.mean(real == value):.4f}, samples {np.mean(fake == value):.4f}")
-
+    return 0
 
 if __name__ == "__main__":
     app.run(main)
