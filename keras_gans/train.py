@@ -62,6 +62,9 @@ def define_flags():
     flags.DEFINE_boolean(
         "minibatch_stddev", False, "Give D a minibatch standard-deviation channel (DCGAN-style families)."
     )
+    flags.DEFINE_integer(
+        "extra_layers", 0, "DCGAN-style families: 3x3 convolutions added at half the image size to G and D."
+    )
     flags.DEFINE_integer("n_critic", None, "wgan, wgan_gp: critic steps per generator step (5).")
     flags.DEFINE_float("clip_value", None, "wgan: the critic's weight-clipping bound (0.01).")
     flags.DEFINE_float("gp_weight", None, "wgan_gp: gradient-penalty weight lambda (10).")
@@ -106,7 +109,8 @@ def define_flags():
 
 # Arguments that fix what a checkpoint contains: a resumed run must use the same ones.
 _ARCHITECTURE_ARGS = (
-    "model", "dataset", "image_size", "latent_dim", "width", "ema_decay", "minibatch_stddev", "mixed_precision",
+    "model", "dataset", "image_size", "latent_dim", "width", "ema_decay", "minibatch_stddev", "extra_layers",
+    "mixed_precision",
 )
 
 
@@ -137,6 +141,7 @@ def run(
     feature_matching=0.0,
     unrolled_steps=0,
     minibatch_stddev=False,
+    extra_layers=0,
     n_critic=None,
     clip_value=None,
     gp_weight=None,
@@ -188,7 +193,8 @@ def run(
         cycle_weight=cycle_weight, identity_weight=identity_weight,
     )
     network_options = _family_options(
-        model, ("build_networks", "from_hparams"), minibatch_stddev=minibatch_stddev or None, residual_blocks=residual_blocks
+        model, ("build_networks", "from_hparams"), minibatch_stddev=minibatch_stddev or None,
+        extra_layers=extra_layers or None, residual_blocks=residual_blocks,
     )
     dist = make_strategy(strategy)
     chief = is_chief(dist)

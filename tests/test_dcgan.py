@@ -1,5 +1,6 @@
 """DCGAN (Radford et al. 2015): unconditional; networks at 28x28x1 and 32x32x3."""
 
+import keras
 import pytest
 
 from conftest import build_family, run_family_test
@@ -18,3 +19,23 @@ def test_dcgan_ignores_classes_of_labelled_data():
 def test_dcgan_refuses_unsupported_image_size():
     with pytest.raises(ValueError, match="--image_size"):
         build_family("dcgan", image_shape=(28, 30, 1), num_classes=0, width=8)
+
+
+@pytest.mark.parametrize("family", ["dcgan", "cgan", "sngan", "acgan", "infogan"])
+def test_extra_layers_add_stride_one_convolutions_at_half_size(tmp_path, family):
+    """``n_extra_layers`` of the WGAN code's DCGAN: 3x3 convolutions at 14x14 for 28x28 images."""
+    num_classes = 10 if family in ("cgan", "acgan") else 0
+    plain = build_family(family, num_classes=num_classes, width=8)
+    deeper = run_family_test(family, tmp_path, num_classes=num_classes, width=8, extra_layers=2)
+
+    def stride_one_convolutions(network):
+        found = []
+        for layer in network.layers:
+            convolution = getattr(layer, "layer", layer)  # a spectrally normalised one is wrapped
+            if type(convolution) is keras.layers.Conv2D and convolution.strides == (1, 1):
+                found.append(layer.output.shape[1:3])
+        return found
+
+    for name in ("generator", "discriminator"):
+        assert stride_one_convolutions(getattr(plain, name)) == []
+        assert stride_one_convolutions(getattr(deeper, name)) == [(14, 14)] * 2, name

@@ -167,3 +167,8 @@ def test_lr_decay_follows_the_training_step_for_both_optimizers(fashion_dir, tmp
         assert rates["d", step] == pytest.approx(4e-4 * fraction, rel=1e-6, abs=1e-12)
     with pytest.raises(train.UsageError, match="lr_decay_fraction"):
         train.run(**QUICK, data_dir=str(fashion_dir), steps=2, lr_decay_fraction=1.5, logdir=str(tmp_path / "x"))
+
+
+def test_extra_layers_are_refused_where_the_networks_do_not_take_them(fashion_dir, tmp_path):
+    with pytest.raises(train.UsageError, match="--extra_layers does not apply to biggan; it applies to dcgan, cgan"):
+        train.run(model="biggan", data_dir=str(fashion_dir), extra_layers=1, logdir=str(tmp_path / "a"), verbose=0)

@@ -26,12 +26,14 @@ class ACGAN(GAN):
         self.class_weight = float(class_weight)
 
     @classmethod
-    def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False):
-        image, features = dcgan.discriminator_features(image_shape, width, minibatch_stddev=minibatch_stddev)
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False, extra_layers=0):
+        image, features = dcgan.discriminator_features(
+            image_shape, width, minibatch_stddev=minibatch_stddev, extra_layers=extra_layers
+        )
         score = layers.Dense(1, dtype="float32", name="score")(features)
         class_logits = layers.Dense(num_classes, dtype="float32", name="class_logits")(features)
         return (
-            dcgan.build_generator(image_shape, latent_dim, width, num_classes=num_classes),
+            dcgan.build_generator(image_shape, latent_dim, width, num_classes=num_classes, extra_layers=extra_layers),
             keras.Model(image, [score, class_logits], name="discriminator"),
         )
 

@@ -20,13 +20,15 @@ class CGAN(GAN):
     conditional = True
 
     @classmethod
-    def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False):
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False, extra_layers=0):
         if num_classes < 2:
             raise UsageError(
                 "cgan is class-conditional and needs labelled data with at least 2 classes; "
                 "use dcgan for unlabelled images."
             )
         return (
-            dcgan.build_generator(image_shape, latent_dim, width, num_classes=num_classes),
-            dcgan.build_discriminator(image_shape, width, num_classes=num_classes, minibatch_stddev=minibatch_stddev),
+            dcgan.build_generator(image_shape, latent_dim, width, num_classes=num_classes, extra_layers=extra_layers),
+            dcgan.build_discriminator(
+                image_shape, width, num_classes=num_classes, minibatch_stddev=minibatch_stddev, extra_layers=extra_layers
+            ),
         )

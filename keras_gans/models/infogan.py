@@ -29,15 +29,17 @@ class InfoGAN(GAN):
         self.continuous_weight = float(continuous_weight)
 
     @classmethod
-    def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False):
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False, extra_layers=0):
         if latent_dim <= cls.num_categories + cls.num_continuous:
             raise ValueError(f"infogan needs latent_dim > {cls.num_categories + cls.num_continuous} (noise + codes)")
-        image, features = dcgan.discriminator_features(image_shape, width, minibatch_stddev=minibatch_stddev)
+        image, features = dcgan.discriminator_features(
+            image_shape, width, minibatch_stddev=minibatch_stddev, extra_layers=extra_layers
+        )
         score = layers.Dense(1, dtype="float32", name="score")(features)
         q = layers.LeakyReLU(0.2)(layers.Dense(128)(features))
         codes = layers.Dense(cls.num_categories + cls.num_continuous, dtype="float32", name="codes")(q)
         return (
-            dcgan.build_generator(image_shape, latent_dim, width),
+            dcgan.build_generator(image_shape, latent_dim, width, extra_layers=extra_layers),
             keras.Model(image, [score, codes], name="discriminator"),
         )
 

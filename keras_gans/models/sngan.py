@@ -16,8 +16,10 @@ class SNGAN(GAN):
     default_loss = "hinge"
 
     @classmethod
-    def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False):
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False, extra_layers=0):
         return (
-            dcgan.build_generator(image_shape, latent_dim, width),
-            dcgan.build_discriminator(image_shape, width, spectral_norm=True, minibatch_stddev=minibatch_stddev),
+            dcgan.build_generator(image_shape, latent_dim, width, extra_layers=extra_layers),
+            dcgan.build_discriminator(
+                image_shape, width, spectral_norm=True, minibatch_stddev=minibatch_stddev, extra_layers=extra_layers
+            ),
         )
