@@ -22,7 +22,7 @@ def define_flags():
     flags.mark_flag_as_required("generator")
     flags.DEFINE_string("dataset", "fashion_mnist", "Dataset whose real test split is the reference.")
     flags.DEFINE_string("data_dir", None, "Its IDX folder or TFDS data_dir.")
-    flags.DEFINE_string("metrics", "fid,kid,is,pr,cond_acc,cas,modes", "Comma-separated metrics.")
+    flags.DEFINE_string("metrics", "fid,intra_fid,kid,is,pr,cond_acc,cas,modes", "Comma-separated metrics.")
     flags.DEFINE_integer("num_samples", 10000, "Generated samples (and real train samples for the reference).")
     flags.DEFINE_enum("feature_net", "domain", ["domain", "inception_v3"],
                                      "domain: the shipped classifier (offline); inception_v3: ImageNet InceptionV3.")
@@ -40,7 +40,7 @@ def resolve_generator_path(generator):
     return path
 
 
-def evaluate(generator, dataset, data_dir=None, metrics="fid,kid,is,pr,cond_acc,cas,modes", num_samples=10000,
+def evaluate(generator, dataset, data_dir=None, metrics="fid,intra_fid,kid,is,pr,cond_acc,cas,modes", num_samples=10000,
              feature_net="domain", inception_weights="imagenet", batch_size=500, seed=0, reference=True):
     """Evaluates a generator (a path or a Keras model); returns the report as a dict."""
     import keras

@@ -42,7 +42,7 @@ def test_inception_v3_plumbing_with_random_weights():
 def test_unknown_classifier_and_metric_are_clear_errors():
     with pytest.raises(UsageError, match="shipped: fashion_mnist, mnist"):
         classifier.load_shipped("cifar10")
-    with pytest.raises(UsageError, match="Known metrics: fid, kid"):
+    with pytest.raises(UsageError, match="Known metrics: fid, intra_fid, kid"):
         evaluation.parse_metrics("fid,bogus")
 
 
@@ -56,19 +56,22 @@ def fashion_evaluator(shared_data):
 def test_evaluator_on_a_conditional_generator_and_the_reference(fashion_evaluator):
     gan = build_family("cgan", num_classes=10, width=8)
     results = fashion_evaluator.evaluate(gan.generator, num_samples=300, batch_size=100)
-    assert set(results) == {"fid", "kid", "kid_std", "is", "is_std", "precision", "recall", "cond_acc", "cas",
-                            "modes_covered", "modes_kl"}
+    per_class = [f"intra_fid_{c}" for c in range(10)]
+    assert set(results) == {"fid", "intra_fid", *per_class, "kid", "kid_std", "is", "is_std", "precision", "recall",
+                            "cond_acc", "cas", "modes_covered", "modes_kl"}
     assert all(np.isfinite(v) for v in results.values())
+    assert results["intra_fid"] == pytest.approx(np.mean([results[k] for k in per_class]))
     reference = fashion_evaluator.reference(num_samples=300)
     # Real training images are far closer to the test split than an untrained generator's noise.
     assert reference["fid"] < results["fid"] / 10
+    assert reference["intra_fid"] < results["intra_fid"] / 10
     assert reference["cond_acc"] > 0.85 and reference["modes_covered"] == 10
     assert 0 <= results["cond_acc"] <= 1 and 0 <= results["cas"] <= 1
 
 
 def test_evaluator_skips_conditional_metrics_for_unconditional_generators(fashion_evaluator):
     gan = build_family("dcgan", num_classes=0, width=8)
-    results = fashion_evaluator.evaluate(gan.generator, metrics="fid,cond_acc,cas,modes", num_samples=200)
+    results = fashion_evaluator.evaluate(gan.generator, metrics="fid,intra_fid,cond_acc,cas,modes", num_samples=200)
     assert set(results) == {"fid", "modes_covered", "modes_kl"}
 
 

@@ -8,6 +8,8 @@ feature network.
 
 Metrics (names as in ``--metrics``):
   fid       Fréchet distance of features                      (Heusel et al. 2017)
+  intra_fid FID within each class (generated: the requested class), as intra_fid_<class>, and
+            their mean as intra_fid (conditional models)      (Miyato & Koyama 2018)
   kid       kernel distance of features, mean and std          (Binkowski et al. 2018)
   is        Inception Score of logits, mean and std            (Salimans et al. 2016)
   pr        improved precision and recall, k=3                 (Kynkäänniemi et al. 2019)
@@ -27,8 +29,8 @@ from keras_gans.metrics.kid import kernel_distance
 from keras_gans.metrics.modes import mode_coverage
 from keras_gans.metrics.precision_recall import precision_recall
 
-METRICS = ("fid", "kid", "is", "pr", "cond_acc", "cas", "modes")
-CONDITIONAL_METRICS = ("cond_acc", "cas")
+METRICS = ("fid", "intra_fid", "kid", "is", "pr", "cond_acc", "cas", "modes")
+CONDITIONAL_METRICS = ("intra_fid", "cond_acc", "cas")
 
 
 def parse_metrics(names):
@@ -82,6 +84,13 @@ class Evaluator:
         results = {}
         if "fid" in metrics:
             results["fid"] = frechet_distance(self.test_features, features)
+        if "intra_fid" in metrics and requested is not None:
+            per_class = {
+                c: frechet_distance(self.test_features[self.test_labels == c], features[requested == c])
+                for c in range(self.num_classes)
+            }
+            results["intra_fid"] = float(np.mean(list(per_class.values())))
+            results.update({f"intra_fid_{c}": value for c, value in per_class.items()})
         if "kid" in metrics:
             mean, std = kernel_distance(self.test_features, features, subset_size=min(1000, len(features)))
             results["kid"], results["kid_std"] = mean, std
