@@ -139,3 +139,15 @@ def test_cgan_fashion_conditional_accuracy_on_2k_samples(shared_data):
     evaluator = evaluation.make_evaluator("fashion_mnist", str(shared_data / "fashion_mnist"), with_train=False)
     results = evaluator.evaluate(zoo.load("cgan_fashion").keras_model, metrics="cond_acc", num_samples=2000)
     assert results["cond_acc"] >= 0.85
+
+
+@ENTRIES
+def test_model_card_names_the_class_of_each_intra_fid_row():
+    from keras_gans.zoo.publish import model_card
+
+    card = zoo.info("cgan_fashion")
+    for report in ("metrics", "reference"):
+        card["metrics"][report].update(intra_fid=5.0, intra_fid_3=4.25)
+    text = model_card(card)
+    assert "| intra-FID (mean over classes) | 5.0000 | 5.0000 |" in text
+    assert "| intra-FID, Dress | 4.2500 | 4.2500 |" in text

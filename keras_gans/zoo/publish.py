@@ -30,16 +30,23 @@ def define_flags():
 
 
 _LABELS = {
-    "fid": "FID (domain features)", "kid": "KID", "kid_std": "KID std", "is": "Inception Score (domain logits)",
+    "fid": "FID (domain features)", "intra_fid": "intra-FID (mean over classes)", "kid": "KID", "kid_std": "KID std", "is": "Inception Score (domain logits)",
     "is_std": "IS std", "precision": "precision (k=3)", "recall": "recall (k=3)",
     "cond_acc": "conditional accuracy", "cas": "CAS", "modes_covered": "classes covered", "modes_kl": "class KL",
 }
 
 
+def metric_label(key, class_names):
+    """A card's name for a metric key; ``intra_fid_<c>`` names class c."""
+    if key.startswith("intra_fid_") and class_names:
+        return f"intra-FID, {class_names[int(key.rsplit('_', 1)[1])]}"
+    return _LABELS.get(key, key)
+
+
 def model_card(card):
     report = card["metrics"]
     rows = "\n".join(
-        f"| {_LABELS.get(k, k)} | {v:.4f} | {report['reference'].get(k, float('nan')):.4f} |"
+        f"| {metric_label(k, card.get('class_names'))} | {v:.4f} | {report['reference'].get(k, float('nan')):.4f} |"
         for k, v in report["metrics"].items()
     )
     classes = ", ".join(card.get("class_names", [])) or "none (unconditional)"
@@ -132,7 +139,7 @@ def publish(name, logdir, data_dir, num_samples=10000, card_dir=None, preset_dir
     generator_path = os.path.join(logdir, "generator.keras")
     model = keras.saving.load_model(generator_path, safe_mode=True)
     conditional = len(model.inputs) > 1
-    metrics = "fid,kid,is,pr,cond_acc,cas" if conditional else "fid,kid,is,pr,modes"
+    metrics = "fid,intra_fid,kid,is,pr,cond_acc,cas" if conditional else "fid,kid,is,pr,modes"
     report = evaluate.evaluate(generator_path, run_config["dataset"], data_dir, metrics, num_samples)
     class_names = list(data.load_source(run_config["dataset"], data_dir=data_dir, split="test").class_names)
     steps = checkpoint_step(tf.train.latest_checkpoint(os.path.join(logdir, "checkpoints")))
