@@ -63,7 +63,8 @@ def define_flags():
         "minibatch_stddev", False, "Give D a minibatch standard-deviation channel (DCGAN-style families)."
     )
     flags.DEFINE_integer(
-        "extra_layers", 0, "DCGAN-style families: 3x3 convolutions added at half the image size to G and D."
+        "extra_layers", 0, "DCGAN-style families: 3x3 convolutions added at half the image size to G and D.",
+        lower_bound=0,
     )
     flags.DEFINE_integer("n_critic", None, "wgan, wgan_gp: critic steps per generator step (5).")
     flags.DEFINE_float("clip_value", None, "wgan: the critic's weight-clipping bound (0.01).")
