@@ -18,7 +18,10 @@ from keras_gans.errors import UsageError
 def define_flags():
     """Defines the command-line flags (only when run as a program, so importing the
     library defines none and several tools can share a process)."""
-    flags.DEFINE_string("generator", None, "A generator .keras file, or a training logdir holding generator.keras.")
+    flags.DEFINE_string(
+        "generator", None, "A generator .keras file, or a training logdir holding generator.keras; several, "
+        "comma-separated, evaluate the uniform mixture of them (keras_gans.mixture)."
+    )
     flags.mark_flag_as_required("generator")
     flags.DEFINE_string("dataset", "fashion_mnist", "Dataset whose real test split is the reference.")
     flags.DEFINE_string("data_dir", None, "Its IDX folder or TFDS data_dir.")
@@ -40,17 +43,28 @@ def resolve_generator_path(generator):
     return path
 
 
-def evaluate(generator, dataset, data_dir=None, metrics="fid,intra_fid,kid,is,pr,cond_acc,cas,modes", num_samples=10000,
-             feature_net="domain", inception_weights="imagenet", batch_size=500, seed=0, reference=True):
-    """Evaluates a generator (a path or a Keras model); returns the report as a dict."""
+def load_generator_model(generator):
+    """The Keras generator at a path (.keras file or logdir), or the uniform mixture of several
+    comma-separated ones."""
     import keras
 
+    paths = [resolve_generator_path(p.strip()) for p in generator.split(",")]
+    models = [keras.saving.load_model(p, safe_mode=True) for p in paths]
+    if len(models) == 1:
+        return models[0]
+    from keras_gans.mixture import build_mixture
+
+    return build_mixture(models)
+
+
+def evaluate(generator, dataset, data_dir=None, metrics="fid,intra_fid,kid,is,pr,cond_acc,cas,modes", num_samples=10000,
+             feature_net="domain", inception_weights="imagenet", batch_size=500, seed=0, reference=True):
+    """Evaluates a generator (a Keras model, or paths as `load_generator_model` takes them);
+    returns the report as a dict."""
     from keras_gans.metrics import evaluation
 
     metrics = evaluation.parse_metrics(metrics)
-    model = generator
-    if isinstance(generator, str):
-        model = keras.saving.load_model(resolve_generator_path(generator), safe_mode=True)
+    model = load_generator_model(generator) if isinstance(generator, str) else generator
     evaluator = evaluation.make_evaluator(dataset, data_dir, feature_net, inception_weights, with_train=reference)
     start = time.perf_counter()
     results = evaluator.evaluate(model, metrics, num_samples, batch_size, seed)
@@ -83,7 +97,9 @@ def main(argv):
     print(f"{report['generator']} on {report['dataset']}, {report['num_samples']} samples, "
           f"feature network {report['feature_net']} ({report['seconds']} s)")
     print(evaluation.format_table(report["metrics"], report.get("reference")))
-    out = flags.FLAGS.out or os.path.splitext(resolve_generator_path(flags.FLAGS.generator))[0] + ".eval.json"
+    first = resolve_generator_path(flags.FLAGS.generator.split(",")[0])
+    mixed = "_mixture" if "," in flags.FLAGS.generator else ""
+    out = flags.FLAGS.out or os.path.splitext(first)[0] + mixed + ".eval.json"
     with open(out, "w") as f:
         json.dump(report, f, indent=2)
     print(f"wrote {out}")

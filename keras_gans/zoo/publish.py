@@ -21,7 +21,10 @@ def define_flags():
     """Defines the command-line flags (only when run as a program, so importing the
     library defines none and several tools can share a process)."""
     flags.DEFINE_string("name", None, "Entry name, e.g. cgan_fashion.")
-    flags.DEFINE_string("logdir", None, "The training run's --logdir.")
+    flags.DEFINE_list(
+        "logdir", None, "The training run's --logdir; several publish the uniform mixture of their generators "
+        "(keras_gans.mixture), each trained by the recipe with the flags its card lists."
+    )
     flags.DEFINE_string("data_dir", None, "The dataset's IDX folder or TFDS data_dir (for evaluation).")
     flags.DEFINE_integer("num_samples", 10000, "Samples for the card's metrics.")
     flags.DEFINE_string("card_dir", None, "Folder of the recipe and card; default zoo/<name>.")
@@ -65,7 +68,7 @@ def model_card(card):
 | classes | {classes} |
 | parameters | {card['parameters']:,} |
 | weights sha256 | `{card['weights_sha256']}` |
-| training | {card['training']['steps']} steps, recipe `zoo/{card['name']}/recipe.flags` |
+| training | {_training_text(card)} |
 
 ## Metrics
 
@@ -87,6 +90,73 @@ images = g.sample(16, seed=0)   # uint8 {tuple([16] + card['image_shape'])}
 
 {card['note']}
 """
+
+
+# Flags that say where and how often a run writes, not what it trains.
+_BOOKKEEPING = {
+    "logdir", "data_dir", "data_format", "resume", "keep_checkpoints", "checkpoint_every", "log_every",
+    "eval_every", "eval_metrics", "eval_samples", "strategy", "jit_compile",
+}
+
+
+def recipe_flags(text):
+    """``{flag: value text}`` of an absl flags file (``--x=1``, ``--flag``, ``--noflag``)."""
+    values = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line.startswith("--"):
+            continue
+        key, has_value, value = line[2:].partition("=")
+        if not has_value:
+            # absl's boolean forms; no flag of keras_gans.train starts with "no" otherwise.
+            key, value = (key[2:], "false") if key.startswith("no") else (key, "true")
+        values[key] = value
+    return values
+
+
+def _flag_text(value):
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _same(text, value):
+    if isinstance(value, bool) or value is None:
+        return text.lower() == _flag_text(value).lower()
+    if isinstance(value, (int, float)):
+        try:
+            return float(text) == float(value)
+        except ValueError:
+            return False
+    return text == str(value)
+
+
+def component_overrides(recipe, run_configs):
+    """For each run: the flags (``--k=v``) that differ from the recipe's, or, for flags the recipe
+    leaves at their defaults, between the runs; bookkeeping flags aside."""
+    flags_of_recipe = recipe_flags(recipe)
+    keys = sorted(set().union(*run_configs) - _BOOKKEEPING)
+    overrides = [[] for _ in run_configs]
+    for key in keys:
+        values = [config.get(key) for config in run_configs]
+        for config_overrides, value in zip(overrides, values):
+            if key in flags_of_recipe:
+                differs = not _same(flags_of_recipe[key], value)
+            else:
+                differs = any(v != values[0] for v in values)
+            if differs:
+                config_overrides.append(f"--{key}={_flag_text(value)}")
+    return overrides
+
+
+def _training_text(card):
+    training = card["training"]
+    recipe = f"recipe `zoo/{card['name']}/recipe.flags`"
+    if "components" not in training:
+        return f"{training['steps']} steps, {recipe}"
+    runs = "; ".join(
+        f"({k + 1}) {' '.join(f'`{o}`' for o in c['overrides']) or 'as is'}, {c['steps']} steps"
+        for k, c in enumerate(training["components"])
+    )
+    return f"a uniform mixture of {len(training['components'])} generators, each trained by the {recipe}: {runs}"
 
 
 def zoo_table(preset_dirs=None):
@@ -118,8 +188,9 @@ def zoo_table(preset_dirs=None):
     return "\n".join(lines)
 
 
-def publish(name, logdir, data_dir, num_samples=10000, card_dir=None, preset_dir=None):
-    import keras
+def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_dir=None):
+    """Evaluates the generator of a run (or the uniform mixture of several runs' generators),
+    saves it as a preset and writes its model card and sample grid; returns the card."""
     import tensorflow as tf
 
     from keras_gans import data, evaluate
@@ -127,30 +198,45 @@ def publish(name, logdir, data_dir, num_samples=10000, card_dir=None, preset_dir
     from keras_gans.zoo import presets
     from keras_gans.zoo.generator import Generator
 
+    logdirs = [logdirs] if isinstance(logdirs, str) else list(logdirs)
     card_dir = card_dir or os.path.join("zoo", name)
     preset_dir = preset_dir or os.path.join(presets.ENTRIES_DIR, name)
-    with open(os.path.join(logdir, "config.json")) as f:
-        run_config = json.load(f)
+    run_configs = []
+    for logdir in logdirs:
+        with open(os.path.join(logdir, "config.json")) as f:
+            run_configs.append(json.load(f))
+    family, dataset = run_configs[0]["model"], run_configs[0]["dataset"]
+    if any((c["model"], c["dataset"]) != (family, dataset) for c in run_configs):
+        raise UsageError(f"The runs of one entry must train the same family on the same dataset: {', '.join(logdirs)}.")
     recipe_path = os.path.join(card_dir, "recipe.flags")
     if not os.path.isfile(recipe_path):
         raise UsageError(f"{recipe_path} is missing: a zoo entry is trained from a committed recipe.")
     with open(recipe_path) as f:
         recipe = f.read()
-    generator_path = os.path.join(logdir, "generator.keras")
-    model = keras.saving.load_model(generator_path, safe_mode=True)
+    model = evaluate.load_generator_model(",".join(logdirs))
     conditional = len(model.inputs) > 1
     metrics = "fid,intra_fid,kid,is,pr,cond_acc,cas" if conditional else "fid,kid,is,pr,modes"
-    report = evaluate.evaluate(generator_path, run_config["dataset"], data_dir, metrics, num_samples)
-    class_names = list(data.load_source(run_config["dataset"], data_dir=data_dir, split="test").class_names)
-    steps = checkpoint_step(tf.train.latest_checkpoint(os.path.join(logdir, "checkpoints")))
+    report = evaluate.evaluate(model, dataset, data_dir, metrics, num_samples)
+    report["generator"] = ",".join(logdirs)
+    class_names = list(data.load_source(dataset, data_dir=data_dir, split="test").class_names)
+    steps = [checkpoint_step(tf.train.latest_checkpoint(os.path.join(d, "checkpoints"))) for d in logdirs]
     kind = "Class-conditional" if conditional else "Unconditional"
+    description = f"{kind} `{family}` generator trained on {dataset} with keras_gans."
+    training = {"steps": steps[0], "arguments": run_configs[0]}
+    if len(logdirs) > 1:
+        description += (
+            f" A uniform mixture of {len(logdirs)} separately trained generators (`keras_gans.mixture`, after Wang "
+            "et al. 2016): the last latent coordinate picks which one draws each image."
+        )
+        training = {"steps": sum(steps), "components": [
+            {"steps": s, "overrides": o, "arguments": c}
+            for s, o, c in zip(steps, component_overrides(recipe, run_configs), run_configs)
+        ]}
     generator = Generator(model, {"name": name, "class_names": class_names if conditional else [],
                                   "num_classes": len(class_names) if conditional else 0})
     presets.save_to_preset(
-        generator, preset_dir,
-        family=run_config["model"], dataset=run_config["dataset"],
-        description=f"{kind} `{run_config['model']}` generator trained on {run_config['dataset']} with keras_gans.",
-        metrics=report, recipe=recipe, training={"steps": steps, "arguments": run_config},
+        generator, preset_dir, family=family, dataset=dataset, description=description,
+        metrics=report, recipe=recipe, training=training,
     )
     loaded = presets.load(preset_dir)
     loaded.save_grid(os.path.join(card_dir, "samples.png"), seed=0)
