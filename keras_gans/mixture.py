@@ -56,6 +56,11 @@ class SelectComponent(keras.layers.Layer):
         return {**super().get_config(), "num_components": self.num_components}
 
 
+def num_components(model):
+    """The number of components of a mixture made by `build_mixture`; 0 for other generators."""
+    return next((layer.num_components for layer in model.layers if isinstance(layer, SelectComponent)), 0)
+
+
 def build_mixture(generators, name="generator"):
     """One generator sampling uniformly from ``generators`` (Keras models taking ``z`` or
     ``[z, label]``, with the same latent size, conditioning and image shape)."""

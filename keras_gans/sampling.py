@@ -6,21 +6,23 @@ import numpy as np
 from keras_gans.errors import UsageError
 
 
-def latents(n, latent_dim, seed=None, truncation=None):
+def latents(n, latent_dim, seed=None, truncation=None, untruncated=0):
     """``n`` standard normal latents; the same seed gives the same latents everywhere.
 
     ``truncation``: redraw every value beyond it in magnitude (BigGAN's truncation trick, Brock
-    et al. 2019): less variety, higher fidelity.
+    et al. 2019): less variety, higher fidelity; except the last ``untruncated`` coordinates (a
+    mixture's component selector, whose truncation would skew which components draw).
     """
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((n, latent_dim))
     if truncation is not None:
         if truncation <= 0:
             raise UsageError(f"truncation must be positive, got {truncation}")
-        outside = np.abs(z) > truncation
+        truncated = z[:, : latent_dim - untruncated]
+        outside = np.abs(truncated) > truncation
         while outside.any():
-            z[outside] = rng.standard_normal(int(outside.sum()))
-            outside = np.abs(z) > truncation
+            truncated[outside] = rng.standard_normal(int(outside.sum()))
+            outside = np.abs(truncated) > truncation
     return z.astype(np.float32)
 
 

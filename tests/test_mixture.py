@@ -53,7 +53,17 @@ def test_mixture_saves_loads_and_exports_like_any_generator(tmp_path):
     presets.save_to_preset(generator, str(tmp_path / "preset"), family="cgan")
     loaded = zoo.load(str(tmp_path / "preset"))
     np.testing.assert_array_equal(loaded.sample(8, seed=1), generator.sample(8, seed=1))
-    assert loaded.interpolate(1, 2, steps=4).shape == (4, 28, 28, 1)
+    assert loaded.mixture_components == 2 and zoo.Generator(components(1)[0], {"num_classes": 10}).mixture_components == 0
+    # A walk stays with the start's component: the same images as walking that component alone.
+    start, end = loaded.latents(2, seed=5)
+    component = np.digitize(start[-1], [0.0])
+    alone = zoo.Generator(model.get_layer(f"component_{component}"), {"num_classes": 10})
+    np.testing.assert_array_equal(loaded.interpolate(start, end, steps=4, label=2),
+                                  alone.interpolate(start[:-1], end[:-1], steps=4, label=2))
+    # Truncation leaves the selector alone, so both components keep drawing half the images.
+    z = loaded.latents(4000, seed=0, truncation=0.5)
+    assert np.abs(z[:, :-1]).max() <= 0.5 and np.abs(z[:, -1]).max() > 2
+    assert abs((z[:, -1] >= 0).mean() - 0.5) < 0.03
     path = tmp_path / "mixture.keras"
     model.save(path)
     again = keras.saving.load_model(path, safe_mode=True)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from keras_gans import data, images, sampling
+from keras_gans import data, images, mixture, sampling
 from keras_gans.errors import UsageError
 
 
@@ -19,7 +19,8 @@ class Generator:
     """Samples uint8 images ``[n, H, W, C]`` from a generator taking ``z`` or ``[z, label]``.
 
     Attributes: ``keras_model``, ``latent_dim``, ``num_classes`` (0 when unconditional),
-    ``class_names``, ``image_shape``, ``name`` and ``metadata`` (the model card).
+    ``class_names``, ``image_shape``, ``name``, ``metadata`` (the model card) and
+    ``mixture_components`` (K for a `keras_gans.mixture` of K generators, else 0).
     """
 
     def __init__(self, keras_model, metadata=None):
@@ -33,6 +34,7 @@ class Generator:
         if conditional and not self.num_classes:
             raise UsageError("a conditional generator needs num_classes in its metadata")
         self.name = self.metadata.get("name", keras_model.name)
+        self.mixture_components = mixture.num_components(keras_model)
 
     def __repr__(self):
         kind = f"{self.num_classes} classes" if self.num_classes else "unconditional"
@@ -40,7 +42,7 @@ class Generator:
 
     def latents(self, n, seed=None, truncation=None):
         """``n`` standard normal latents (optionally truncated); the same seed, the same latents."""
-        return sampling.latents(n, self.latent_dim, seed, truncation)
+        return sampling.latents(n, self.latent_dim, seed, truncation, untruncated=1 if self.mixture_components else 0)
 
     def labels(self, labels, n):
         """Class indices from ints or class names (one label for all, or one per sample)."""
@@ -64,11 +66,14 @@ class Generator:
         return self.generate(self.latents(n, seed, truncation), labels, batch_size)
 
     def interpolate(self, start, end, steps=8, label=None):
-        """``steps`` samples along a spherical path from ``start`` to ``end`` (seeds or latents)."""
+        """``steps`` samples along a spherical path from ``start`` to ``end`` (seeds or latents).
+        A mixture's walk stays with the component ``start`` picks, so it never jumps between them."""
         start, end = (
             self.latents(1, p)[0] if isinstance(p, (int, np.integer)) else np.asarray(p, np.float32) for p in (start, end)
         )
-        z = np.stack([slerp(start, end, f) for f in np.linspace(0.0, 1.0, steps)]).astype(np.float32)
+        walked = self.latent_dim - (1 if self.mixture_components else 0)
+        z = np.stack([slerp(start[:walked], end[:walked], f) for f in np.linspace(0.0, 1.0, steps)])
+        z = np.concatenate([z, np.tile(start[walked:], (steps, 1))], axis=1).astype(np.float32)
         return self.generate(z, None if not self.num_classes else [0 if label is None else label] * steps)
 
     def class_sweep(self, per_class=8, seed=None):
