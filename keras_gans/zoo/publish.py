@@ -8,12 +8,14 @@ recipe in ``zoo/<name>/``, the model card ``README.md`` and ``samples.png``.
 ``--table`` prints README.md's zoo table from the shipped entries' cards.
 """
 
+import inspect
 import json
 import os
 import sys
 
 from absl import app, flags
 
+from keras_gans import train
 from keras_gans.errors import UsageError
 
 
@@ -33,9 +35,10 @@ def define_flags():
 
 
 _LABELS = {
-    "fid": "FID (domain features)", "intra_fid": "intra-FID (mean over classes)", "kid": "KID", "kid_std": "KID std", "is": "Inception Score (domain logits)",
-    "is_std": "IS std", "precision": "precision (k=3)", "recall": "recall (k=3)",
-    "cond_acc": "conditional accuracy", "cas": "CAS", "modes_covered": "classes covered", "modes_kl": "class KL",
+    "fid": "FID (domain features)", "intra_fid": "intra-FID (mean over classes)",
+    "kid": "KID", "kid_std": "KID std", "is": "Inception Score (domain logits)", "is_std": "IS std",
+    "precision": "precision (k=3)", "recall": "recall (k=3)", "cond_acc": "conditional accuracy", "cas": "CAS",
+    "modes_covered": "classes covered", "modes_kl": "class KL",
 }
 
 
@@ -130,20 +133,19 @@ def _same(text, value):
 
 
 def component_overrides(recipe, run_configs):
-    """For each run: the flags (``--k=v``) that differ from the recipe's, or, for flags the recipe
-    leaves at their defaults, between the runs; bookkeeping flags aside."""
+    """For each run: the flags (``--k=v``) it trained with that differ from the recipe's, or from
+    the train CLI's defaults for flags the recipe leaves out; bookkeeping flags aside."""
+    defaults = {k: p.default for k, p in inspect.signature(train.run).parameters.items()}
     flags_of_recipe = recipe_flags(recipe)
     keys = sorted(set().union(*run_configs) - _BOOKKEEPING)
-    overrides = [[] for _ in run_configs]
-    for key in keys:
-        values = [config.get(key) for config in run_configs]
-        for config_overrides, value in zip(overrides, values):
-            if key in flags_of_recipe:
-                differs = not _same(flags_of_recipe[key], value)
-            else:
-                differs = any(v != values[0] for v in values)
-            if differs:
-                config_overrides.append(f"--{key}={_flag_text(value)}")
+    overrides = []
+    for config in run_configs:
+        # A run older than a flag has no entry for it: it trained with the flag's default.
+        values = {key: config.get(key, defaults.get(key)) for key in keys}
+        overrides.append([
+            f"--{key}={_flag_text(value)}" for key, value in values.items()
+            if (not _same(flags_of_recipe[key], value) if key in flags_of_recipe else value != defaults.get(key))
+        ])
     return overrides
 
 
