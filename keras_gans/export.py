@@ -89,9 +89,10 @@ def _model_card(generator):
     return card
 
 
-def export_archive(generator, static_batch=None, check_labels=True, with_sample=True):
+def export_archive(generator, static_batch=None, check_labels=True, with_sample=True, for_int8=False):
     """A `keras.export.ExportArchive` of the generator with the ``serving_default`` (and
-    ``sample``) endpoints; Keras' archive freezes the weights cleanly for the TFLite converter."""
+    ``sample``) endpoints; Keras' archive freezes the weights cleanly for the TFLite converter.
+    ``for_int8`` writes the uint8 images' affine map in the form the int8 converter quantizes right."""
     import keras
     import tensorflow as tf
 
@@ -108,7 +109,14 @@ def export_archive(generator, static_batch=None, check_labels=True, with_sample=
             with tf.control_dependencies(checks):
                 label = tf.identity(label)
         images_float = model([z, label] if num_classes else z, training=False)
-        images = tf.cast(tf.clip_by_value(tf.round((images_float + 1.0) * 127.5), 0.0, 255.0), tf.uint8)
+        if for_int8:
+            # As separate ADD and MUL, the int8 converter gives x + 1 the scale of the [0, 255] result
+            # (16 uint8 levels off on average); one 1x1 convolution with a bias is quantized as a whole.
+            channels = images_float.shape[-1]
+            scaled = tf.nn.conv2d(images_float, 127.5 * tf.eye(channels, batch_shape=[1, 1]), 1, "VALID") + 127.5
+        else:
+            scaled = (images_float + 1.0) * 127.5
+        images = tf.cast(tf.clip_by_value(tf.round(scaled), 0.0, 255.0), tf.uint8)
         return {"images": images, "images_float": images_float}
 
     def stateless_latents(seed, num_samples):
@@ -213,7 +221,9 @@ def convert_to_tflite(generator, quantize="none", static_batch=None):
 
     if quantize not in QUANTIZATIONS:
         raise UsageError(f"Unknown quantization {quantize!r}. Known: {', '.join(QUANTIZATIONS)}.")
-    archive = export_archive(generator, static_batch=static_batch, check_labels=False, with_sample=False)
+    archive = export_archive(
+        generator, static_batch=static_batch, check_labels=False, with_sample=False, for_int8=quantize == "int8"
+    )
     with tempfile.TemporaryDirectory() as scratch:
         archive.write_out(scratch, verbose=False)
         converter = tf.lite.TFLiteConverter.from_saved_model(scratch, signature_keys=["serving_default"])
