@@ -57,6 +57,22 @@ def test_local_preset_round_trip(local_preset, tmp_path):
     np.testing.assert_array_equal(zoo.load(copy).sample(3, seed=1), generator.sample(3, seed=1))
 
 
+def test_float16_preset_stores_half_and_loads_the_rounded_weights(local_preset, tmp_path):
+    generator = zoo.load(str(local_preset))
+    half = zoo.save_to_preset(generator, str(tmp_path / "half"), weights_dtype="float16")
+    full_size = os.path.getsize(local_preset / "model.weights.h5")
+    assert os.path.getsize(os.path.join(half, "model.weights.h5")) < 0.6 * full_size
+    loaded = zoo.load(half)
+    assert loaded.metadata["weights_dtype"] == "float16" and loaded.keras_model.weights[0].dtype == "float32"
+    # What the file loads is exactly the float32 model with its weights rounded to float16.
+    presets.round_weights(generator.keras_model, "float16")
+    for stored, rounded in zip(loaded.keras_model.get_weights(), generator.keras_model.get_weights()):
+        np.testing.assert_array_equal(stored, rounded)
+    np.testing.assert_array_equal(loaded.sample(4, labels=2, seed=1), generator.sample(4, labels=2, seed=1))
+    with pytest.raises(UsageError, match="Unknown weights dtype 'int8'. Known: float32, float16"):
+        zoo.save_to_preset(generator, str(tmp_path / "bad"), weights_dtype="int8")
+
+
 def test_save_grid_labels_the_png_as_generated(local_preset, tmp_path):
     path = zoo.load(str(local_preset)).save_grid(str(tmp_path / "grid.png"))
     image = Image.open(path)

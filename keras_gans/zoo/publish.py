@@ -31,6 +31,10 @@ def define_flags():
     flags.DEFINE_integer("num_samples", 10000, "Samples for the card's metrics.")
     flags.DEFINE_string("card_dir", None, "Folder of the recipe and card; default zoo/<name>.")
     flags.DEFINE_string("preset_dir", None, "Where to write the preset; default the package's entry.")
+    flags.DEFINE_enum(
+        "weights_dtype", "float16", ["float32", "float16"],
+        "Stored weights: float16 halves the file (about 1 uint8 level at most; the card measures it).",
+    )
     flags.DEFINE_boolean("table", False, "Only print README.md's zoo table from the shipped entries' cards.")
 
 
@@ -69,7 +73,7 @@ def model_card(card):
 | image shape | {tuple(card['image_shape'])} |
 | latent size | {card['latent_dim']} |
 | classes | {classes} |
-| parameters | {card['parameters']:,} |
+| parameters | {card['parameters']:,} (stored as {card.get('weights_dtype', 'float32')}) |
 | weights sha256 | `{card['weights_sha256']}` |
 | training | {_training_text(card)} |
 
@@ -181,7 +185,7 @@ def zoo_table(preset_dirs=None):
         else:
             fidelity = f"{m['modes_covered']:.0f}/{ref['modes_covered']:.0f} classes, KL {m['modes_kl']:.4f}"
         size = os.path.getsize(os.path.join(folder, presets.WEIGHTS_FILE))
-        weights = f"{size / 1e6:.1f} MB, {card['parameters'] / 1e6:.2f} M params"
+        weights = f"{size / 1e6:.1f} MB, {card['parameters'] / 1e6:.2f} M params ({card.get('weights_dtype', 'float32')})"
         lines.append(
             f"| [`{card['name']}`](zoo/{card['name']}/README.md) | `{card['family']}` | {card['dataset']} "
             f"| {'x'.join(map(str, card['image_shape']))} | {m['fid']:.2f} / {ref['fid']:.2f} | {m['kid']:.3f} "
@@ -190,9 +194,10 @@ def zoo_table(preset_dirs=None):
     return "\n".join(lines)
 
 
-def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_dir=None):
+def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_dir=None, weights_dtype="float16"):
     """Evaluates the generator of a run (or the uniform mixture of several runs' generators),
-    saves it as a preset and writes its model card and sample grid; returns the card."""
+    saves it as a preset and writes its model card and sample grid; returns the card. The weights
+    are rounded to ``weights_dtype`` before the evaluation, so the card measures the stored file."""
     import tensorflow as tf
 
     from keras_gans import data, evaluate
@@ -216,6 +221,7 @@ def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_di
     with open(recipe_path) as f:
         recipe = f.read()
     model = evaluate.load_generator_model(",".join(logdirs))
+    presets.round_weights(model, weights_dtype)
     conditional = len(model.inputs) > 1
     metrics = "fid,intra_fid,kid,is,pr,cond_acc,cas" if conditional else "fid,kid,is,pr,modes"
     report = evaluate.evaluate(model, dataset, data_dir, metrics, num_samples)
@@ -238,7 +244,7 @@ def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_di
                                   "num_classes": len(class_names) if conditional else 0})
     presets.save_to_preset(
         generator, preset_dir, family=family, dataset=dataset, description=description,
-        metrics=report, recipe=recipe, training=training,
+        metrics=report, recipe=recipe, training=training, weights_dtype=weights_dtype,
     )
     loaded = presets.load(preset_dir)
     loaded.save_grid(os.path.join(card_dir, "samples.png"), seed=0)
@@ -257,7 +263,7 @@ def main(argv):
         print("error: pass --name and --logdir (or --table)", file=sys.stderr)
         return 1
     try:
-        card = publish(f.name, f.logdir, f.data_dir, f.num_samples, f.card_dir, f.preset_dir)
+        card = publish(f.name, f.logdir, f.data_dir, f.num_samples, f.card_dir, f.preset_dir, f.weights_dtype)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
