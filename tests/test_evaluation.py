@@ -95,6 +95,28 @@ def test_evaluate_cli_prints_a_table_and_writes_json(shared_data, tmp_path):
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and "No generator at" in bad.stderr
 
 
+def test_evaluate_repeats_report_the_mean_and_spread_over_latent_seeds(shared_data):
+    from keras_gans import evaluate
+
+    generator = build_family("cgan", num_classes=10, width=8).generator
+    args = dict(dataset="fashion_mnist", data_dir=str(shared_data / "fashion_mnist"), metrics="fid,cond_acc",
+                num_samples=200, batch_size=100)
+    singles = [evaluate.evaluate(generator, seed=s, **args) for s in (3, 4)]
+    repeated = evaluate.evaluate(generator, seed=3, repeats=2, **args)
+    assert repeated["seeds"] == [3, 4] and singles[0]["seeds"] == [3] and "metrics_sd" not in singles[0]
+    for part in ("metrics", "reference"):
+        values = np.array([[single[part][m] for m in ("fid", "cond_acc")] for single in singles])
+        np.testing.assert_allclose([repeated[part]["fid"], repeated[part]["cond_acc"]], values.mean(0), rtol=1e-6)
+        np.testing.assert_allclose([repeated[f"{part}_sd"]["fid"], repeated[f"{part}_sd"]["cond_acc"]],
+                                   values.std(0, ddof=1), rtol=1e-6, atol=1e-12)
+    assert singles[0]["metrics"]["fid"] != singles[1]["metrics"]["fid"]
+    table = evaluation.format_table(repeated["metrics"], repeated["reference"], repeated["metrics_sd"],
+                                    repeated["reference_sd"])
+    assert table.count("±") == 4
+    with pytest.raises(UsageError, match="--repeats must be at least 1"):
+        evaluate.evaluate(generator, repeats=0, **args)
+
+
 def test_training_logs_evaluation_metrics_to_tensorboard(shared_data, tmp_path):
     from keras_gans import train
 

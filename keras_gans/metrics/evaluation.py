@@ -152,10 +152,18 @@ def make_evaluator(dataset, data_dir=None, feature_net="domain", inception_weigh
     return Evaluator(network, test_images, test_labels, len(class_names), train_images, train_labels)
 
 
-def format_table(results, reference=None):
-    """Rows of ``metric  generated  real-vs-real`` as text."""
-    lines = [f"{'metric':<14}{'generated':>12}{'real train vs test':>22}"]
-    for name, value in results.items():
-        ref = "" if reference is None or name not in reference else f"{reference[name]:.4f}"
-        lines.append(f"{name:<14}{value:>12.4f}{ref:>22}")
+def format_table(results, reference=None, results_sd=None, reference_sd=None):
+    """Rows of ``metric  generated  real-vs-real`` as text; ``*_sd`` add `` ± sd`` over repeats."""
+
+    def cell(values, sds, name):
+        if values is None or name not in values:
+            return ""
+        return f"{values[name]:.4f}" + (f" ± {sds[name]:.4f}" if sds else "")
+
+    width = 22 if results_sd else 12
+    lines = [f"{'metric':<14}{'generated':>{width}}{'real train vs test':>{width + 10}}"]
+    for name in results:
+        lines.append(
+            f"{name:<14}{cell(results, results_sd, name):>{width}}{cell(reference, reference_sd, name):>{width + 10}}"
+        )
     return "\n".join(lines)
