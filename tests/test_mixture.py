@@ -105,22 +105,25 @@ def test_evaluate_and_publish_take_several_runs(tmp_path, fashion_dir, monkeypat
     (card_dir / "recipe.flags").write_text(recipe)
     measured = []
 
-    def fake_evaluate(model, dataset, data_dir, metrics, num_samples):
-        measured.append((model.inputs[0].shape[-1], metrics))
+    def fake_evaluate(model, dataset, data_dir, metrics, num_samples, repeats):
+        measured.append((model.inputs[0].shape[-1], metrics, repeats))
         names = ["fid", "intra_fid", "kid", "is", "precision", "recall", "cond_acc", "cas"]
-        return {"num_samples": num_samples, "feature_net": "domain:fashion_mnist",
-                "metrics": dict.fromkeys(names, 1.0), "reference": dict.fromkeys(names, 0.5)}
+        return {"num_samples": num_samples, "feature_net": "domain:fashion_mnist", "seeds": [0, 1, 2],
+                "metrics": dict.fromkeys(names, 1.0), "reference": dict.fromkeys(names, 0.5),
+                "metrics_sd": dict.fromkeys(names, 0.25), "reference_sd": dict.fromkeys(names, 0.125)}
 
     # The metrics themselves are tested in test_evaluation.py; here, what publish makes of them.
     monkeypatch.setattr(evaluate, "evaluate", fake_evaluate)
     card = publish.publish("tiny_mix", [str(r) for r in runs], str(fashion_dir), 100, str(card_dir),
-                           str(tmp_path / "preset"))
-    assert measured == [(17, "fid,intra_fid,kid,is,pr,cond_acc,cas")]
+                           str(tmp_path / "preset"), repeats=3)
+    assert measured == [(17, "fid,intra_fid,kid,is,pr,cond_acc,cas", 3)]
     assert card["training"]["steps"] == 2  # ckpt-1 of each run
     overrides = [c["overrides"] for c in card["training"]["components"]]
     assert overrides == [[], ["--minibatch_stddev=false", "--seed=1"]]
     text = (card_dir / "README.md").read_text()
     assert "a uniform mixture of 2 generators" in text and "(2) `--minibatch_stddev=false` `--seed=1`" in text
+    assert "over the latent seeds 0, 1, 2 (`--repeats=3`)" in text
+    assert "| FID (domain features) | 1.0000 ± 0.2500 | 0.5000 ± 0.1250 |" in text
     assert zoo.load(str(tmp_path / "preset")).sample(3, seed=0).shape == (3, 28, 28, 1)
     assert os.path.isfile(card_dir / "samples.png")
 

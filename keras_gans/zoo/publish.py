@@ -29,6 +29,9 @@ def define_flags():
     )
     flags.DEFINE_string("data_dir", None, "The dataset's IDX folder or TFDS data_dir (for evaluation).")
     flags.DEFINE_integer("num_samples", 10000, "Samples for the card's metrics.")
+    flags.DEFINE_integer(
+        "repeats", 1, "Latent draws (seeds 0, 1, ...) the card's metrics average, with their standard deviations.",
+    )
     flags.DEFINE_string("card_dir", None, "Folder of the recipe and card; default zoo/<name>.")
     flags.DEFINE_string("preset_dir", None, "Where to write the preset; default the package's entry.")
     flags.DEFINE_enum(
@@ -55,10 +58,20 @@ def metric_label(key, class_names):
 
 def model_card(card):
     report = card["metrics"]
+    def cell(part, key):
+        value = report[part].get(key, float("nan"))
+        sd = report.get(f"{part}_sd", {}).get(key)
+        return f"{value:.4f}" + (f" ± {sd:.4f}" if sd is not None else "")
+
     rows = "\n".join(
-        f"| {metric_label(k, card.get('class_names'))} | {v:.4f} | {report['reference'].get(k, float('nan')):.4f} |"
-        for k, v in report["metrics"].items()
+        f"| {metric_label(k, card.get('class_names'))} | {cell('metrics', k)} | {cell('reference', k)} |"
+        for k in report["metrics"]
     )
+    seeds = report.get("seeds", [0])
+    draws = f"latent seed {seeds[0]}"
+    if len(seeds) > 1:
+        listed = ", ".join(map(str, seeds))
+        draws = f"the mean ± standard deviation over the latent seeds {listed} (`--repeats={len(seeds)}`)"
     classes = ", ".join(card.get("class_names", [])) or "none (unconditional)"
     return f"""# {card['name']}
 
@@ -80,8 +93,8 @@ def model_card(card):
 ## Metrics
 
 {report['num_samples']} samples against the real test split, feature network `{report['feature_net']}`,
-from `python -m keras_gans.evaluate`; the last column is the same metric for {report['num_samples']} real
-training images against the test split.
+from `python -m keras_gans.evaluate`, {draws}; the last column is the same metric for
+{report['num_samples']} real training images against the test split.
 
 | metric | generated | real train vs test |
 |---|---|---|
@@ -185,7 +198,8 @@ def zoo_table(preset_dirs=None):
         else:
             fidelity = f"{m['modes_covered']:.0f}/{ref['modes_covered']:.0f} classes, KL {m['modes_kl']:.4f}"
         size = os.path.getsize(os.path.join(folder, presets.WEIGHTS_FILE))
-        weights = f"{size / 1e6:.1f} MB, {card['parameters'] / 1e6:.2f} M params ({card.get('weights_dtype', 'float32')})"
+        dtype = card.get("weights_dtype", "float32")
+        weights = f"{size / 1e6:.1f} MB, {card['parameters'] / 1e6:.2f} M params ({dtype})"
         lines.append(
             f"| [`{card['name']}`](zoo/{card['name']}/README.md) | `{card['family']}` | {card['dataset']} "
             f"| {'x'.join(map(str, card['image_shape']))} | {m['fid']:.2f} / {ref['fid']:.2f} | {m['kid']:.3f} "
@@ -194,10 +208,12 @@ def zoo_table(preset_dirs=None):
     return "\n".join(lines)
 
 
-def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_dir=None, weights_dtype="float16"):
+def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_dir=None, weights_dtype="float16",
+            repeats=1):
     """Evaluates the generator of a run (or the uniform mixture of several runs' generators),
     saves it as a preset and writes its model card and sample grid; returns the card. The weights
-    are rounded to ``weights_dtype`` before the evaluation, so the card measures the stored file."""
+    are rounded to ``weights_dtype`` before the evaluation, so the card measures the stored file;
+    ``repeats`` > 1 makes the card's metrics means over that many latent draws."""
     import tensorflow as tf
 
     from keras_gans import data, evaluate
@@ -224,7 +240,7 @@ def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_di
     presets.round_weights(model, weights_dtype)
     conditional = len(model.inputs) > 1
     metrics = "fid,intra_fid,kid,is,pr,cond_acc,cas" if conditional else "fid,kid,is,pr,modes"
-    report = evaluate.evaluate(model, dataset, data_dir, metrics, num_samples)
+    report = evaluate.evaluate(model, dataset, data_dir, metrics, num_samples, repeats=repeats)
     report["generator"] = ",".join(logdirs)
     class_names = list(data.load_source(dataset, data_dir=data_dir, split="test").class_names)
     steps = [checkpoint_step(tf.train.latest_checkpoint(os.path.join(d, "checkpoints"))) for d in logdirs]
@@ -263,7 +279,8 @@ def main(argv):
         print("error: pass --name and --logdir (or --table)", file=sys.stderr)
         return 1
     try:
-        card = publish(f.name, f.logdir, f.data_dir, f.num_samples, f.card_dir, f.preset_dir, f.weights_dtype)
+        card = publish(f.name, f.logdir, f.data_dir, f.num_samples, f.card_dir, f.preset_dir, f.weights_dtype,
+                       f.repeats)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
