@@ -152,13 +152,18 @@ def make_evaluator(dataset, data_dir=None, feature_net="domain", inception_weigh
     return Evaluator(network, test_images, test_labels, len(class_names), train_images, train_labels)
 
 
+def value_text(value, sd=None):
+    """A metric as text, with `` ± sd`` when it is a mean over repeats."""
+    return f"{value:.4f}" + (f" ± {sd:.4f}" if sd is not None else "")
+
+
 def format_table(results, reference=None, results_sd=None, reference_sd=None):
     """Rows of ``metric  generated  real-vs-real`` as text; ``*_sd`` add `` ± sd`` over repeats."""
 
     def cell(values, sds, name):
         if values is None or name not in values:
             return ""
-        return f"{values[name]:.4f}" + (f" ± {sds[name]:.4f}" if sds else "")
+        return value_text(values[name], sds[name] if sds else None)
 
     width = 22 if results_sd else 12
     lines = [f"{'metric':<14}{'generated':>{width}}{'real train vs test':>{width + 10}}"]

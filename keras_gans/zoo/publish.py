@@ -57,11 +57,12 @@ def metric_label(key, class_names):
 
 
 def model_card(card):
+    from keras_gans.metrics.evaluation import value_text
+
     report = card["metrics"]
+
     def cell(part, key):
-        value = report[part].get(key, float("nan"))
-        sd = report.get(f"{part}_sd", {}).get(key)
-        return f"{value:.4f}" + (f" ± {sd:.4f}" if sd is not None else "")
+        return value_text(report[part].get(key, float("nan")), report.get(f"{part}_sd", {}).get(key))
 
     rows = "\n".join(
         f"| {metric_label(k, card.get('class_names'))} | {cell('metrics', k)} | {cell('reference', k)} |"
