@@ -167,3 +167,14 @@ def test_model_card_names_the_class_of_each_intra_fid_row():
     text = model_card(card)
     assert "| intra-FID (mean over classes) | 5.0000 | 5.0000 |" in text
     assert "| intra-FID, Dress | 4.2500 | 4.2500 |" in text
+
+
+@ENTRIES
+def test_model_card_states_fid_as_a_multiple_of_the_reference():
+    from keras_gans.zoo.publish import model_card
+
+    card = zoo.info("cgan_fashion")
+    card["metrics"]["metrics"]["fid"], card["metrics"]["reference"]["fid"] = 2.0, 0.8
+    assert "FID is 2.50x the real-vs-real reference." in model_card(card)
+    del card["metrics"]["reference"]["fid"]
+    assert "real-vs-real reference." not in model_card(card)

@@ -74,6 +74,9 @@ def model_card(card):
         listed = ", ".join(map(str, seeds))
         draws = f"the mean ± standard deviation over the latent seeds {listed} (`--repeats={len(seeds)}`)"
     classes = ", ".join(card.get("class_names", [])) or "none (unconditional)"
+    fid, reference_fid = report["metrics"].get("fid"), report["reference"].get("fid")
+    # The project's quality bar is stated as this ratio (at most 3x for cgan_fashion).
+    fid_ratio = f"\nFID is {fid / reference_fid:.2f}x the real-vs-real reference.\n" if fid and reference_fid else ""
     return f"""# {card['name']}
 
 {card['description']}
@@ -100,7 +103,7 @@ from `python -m keras_gans.evaluate`, {draws}; the last column is the same metri
 | metric | generated | real train vs test |
 |---|---|---|
 {rows}
-
+{fid_ratio}
 ## Use
 
 ```python
