@@ -62,11 +62,15 @@ def load_generator_model(generator):
     return build_mixture(models)
 
 
-def _mean_and_sd(runs):
-    """Per metric, the mean and the sample standard deviation over several evaluations."""
+def _summarise(report, part, runs):
+    """Puts ``runs`` (one evaluation per seed) into ``report[part]``: the run itself, or per metric
+    the mean over several runs with the sample standard deviation under ``report[part + "_sd"]``."""
+    if len(runs) == 1:
+        report[part] = runs[0]
+        return
     values = {name: np.array([run[name] for run in runs], np.float64) for name in runs[0]}
-    return ({name: float(v.mean()) for name, v in values.items()},
-            {name: float(v.std(ddof=1)) for name, v in values.items()})
+    report[part] = {name: float(v.mean()) for name, v in values.items()}
+    report[f"{part}_sd"] = {name: float(v.std(ddof=1)) for name, v in values.items()}
 
 
 def evaluate(generator, dataset, data_dir=None, metrics="fid,intra_fid,kid,is,pr,cond_acc,cas,modes", num_samples=10000,
@@ -94,14 +98,9 @@ def evaluate(generator, dataset, data_dir=None, metrics="fid,intra_fid,kid,is,pr
         "seeds": seeds,
         "seconds": round(seconds, 1),
     }
-    report["metrics"], sd = _mean_and_sd(runs) if repeats > 1 else (runs[0], None)
-    if sd:
-        report["metrics_sd"] = sd
+    _summarise(report, "metrics", runs)
     if reference:
-        references = [evaluator.reference(metrics, num_samples, s) for s in seeds]
-        report["reference"], sd = _mean_and_sd(references) if repeats > 1 else (references[0], None)
-        if sd:
-            report["reference_sd"] = sd
+        _summarise(report, "reference", [evaluator.reference(metrics, num_samples, s) for s in seeds])
     return report
 
 
