@@ -6,20 +6,21 @@ Policies, combined with commas (``"color,translation,cutout"``):
   color        random brightness (+-0.5), saturation (x0..2) and contrast (x0.5..1.5) per image
   translation  random shift by up to 1/8 of the image size, zero padded
   cutout       a random square of half the image size set to zero
-Images are in [-1, 1]; each function takes a `keras.random.SeedGenerator`.
+Images are in [-1, 1]; each function takes a `keras.random.SeedGenerator`. The draws are per
+example of the global batch (`keras_gans.global_batch`), so replicas augment as one device does.
 """
 
-import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans import global_batch
 from keras_gans.errors import UsageError
 
 POLICIES = ("color", "translation", "cutout")
 
 
 def _uniform(shape, seed, low=0.0, high=1.0):
-    return keras.random.uniform(shape, low, high, seed=seed)
+    return global_batch.uniform(shape, seed, low, high)
 
 
 def color(images, seed):
@@ -32,10 +33,11 @@ def color(images, seed):
 
 
 def translation(images, seed, ratio=0.125):
+    """A shift by an integer drawn uniformly from [-s, s] in each direction, s = ratio x the side."""
     batch, height, width = ops.shape(images)[0], images.shape[1], images.shape[2]
     shift_h, shift_w = int(height * ratio + 0.5), int(width * ratio + 0.5)
-    dy = ops.cast(_uniform((batch, 1, 1), seed, -shift_h, shift_h + 1), "int32")
-    dx = ops.cast(_uniform((batch, 1, 1), seed, -shift_w, shift_w + 1), "int32")
+    dy = global_batch.randint((batch, 1, 1), seed, -shift_h, shift_h + 1)
+    dx = global_batch.randint((batch, 1, 1), seed, -shift_w, shift_w + 1)
     rows = ops.arange(height, dtype="int32")[None, :, None] + dy  # [B, H, 1]
     cols = ops.arange(width, dtype="int32")[None, None, :] + dx  # [B, 1, W]
     inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
@@ -51,8 +53,8 @@ def translation(images, seed, ratio=0.125):
 def cutout(images, seed, ratio=0.5):
     batch, height, width = ops.shape(images)[0], images.shape[1], images.shape[2]
     size_h, size_w = int(height * ratio + 0.5), int(width * ratio + 0.5)
-    top = ops.cast(_uniform((batch, 1, 1), seed, 0, height + (1 - size_h % 2)), "int32") - size_h // 2
-    left = ops.cast(_uniform((batch, 1, 1), seed, 0, width + (1 - size_w % 2)), "int32") - size_w // 2
+    top = global_batch.randint((batch, 1, 1), seed, 0, height + (1 - size_h % 2)) - size_h // 2
+    left = global_batch.randint((batch, 1, 1), seed, 0, width + (1 - size_w % 2)) - size_w // 2
     rows = ops.arange(height, dtype="int32")[None, :, None]
     cols = ops.arange(width, dtype="int32")[None, None, :]
     hole = (rows >= top) & (rows < top + size_h) & (cols >= left) & (cols < left + size_w)

@@ -86,6 +86,8 @@ def _model_card(generator):
         name=generator.name, latent_dim=generator.latent_dim, num_classes=generator.num_classes,
         class_names=list(generator.class_names), image_shape=list(generator.image_shape), note=SYNTHETIC_NOTE,
     )
+    if generator.latent_codes:
+        card["latent_codes"] = generator.latent_codes
     return card
 
 

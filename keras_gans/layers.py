@@ -3,21 +3,120 @@
 import keras
 from keras import ops
 
+from keras_gans import global_batch, sampling
+
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class MinibatchStdDev(keras.layers.Layer):
-    """Appends the batch's average feature standard deviation as one more channel, so D can see
-    a lack of variety across samples (Karras et al. 2018, "Progressive Growing of GANs", sec. 3;
-    a simpler form of Salimans et al. 2016's minibatch discrimination). Statistics are over the
-    whole (per-replica) batch."""
+    """Appends one more channel: the feature standard deviation over a group of ``group_size``
+    examples, averaged, so D can see a lack of variety across samples (Karras et al. 2018,
+    "Progressive Growing of GANs", sec. 3, with the groups of 4 of their code; a simpler form of
+    Salimans et al. 2016's minibatch discrimination).
+
+    Groups are consecutive examples (the official code strides them; the batch is shuffled, so
+    the two are alike), which keeps them within a replica: several replicas compute what one
+    device computes as long as each replica's batch is a multiple of the group size. A batch that
+    is not is one group."""
+
+    def __init__(self, group_size=4, **kwargs):
+        super().__init__(**kwargs)
+        self.group_size = int(group_size)
 
     def call(self, x):
-        std = ops.sqrt(ops.var(x, axis=0) + 1e-8)
-        feature = ops.mean(std) * ops.ones_like(x[..., :1])
-        return ops.concatenate([x, feature], axis=-1)
+        batch = ops.shape(x)[0]
+        group = ops.minimum(self.group_size, batch)
+        group = ops.where(batch % group == 0, group, batch)
+        grouped = ops.reshape(ops.cast(x, "float32"), (-1, group, *x.shape[1:]))  # [groups, group, H, W, C]
+        std = ops.sqrt(ops.var(grouped, axis=1) + 1e-8)
+        per_group = ops.mean(std, axis=tuple(range(1, len(x.shape))))  # [groups]
+        per_example = ops.reshape(ops.repeat(per_group[:, None], group, axis=1), (-1,) + (1,) * (len(x.shape) - 1))
+        return ops.concatenate([x, ops.cast(per_example, x.dtype) * ops.ones_like(x[..., :1])], axis=-1)
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], input_shape[-1] + 1)
+
+    def get_config(self):
+        return {**super().get_config(), "group_size": self.group_size}
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class SpectralNormalization(keras.layers.Wrapper):
+    """Spectral normalisation as Miyato et al. 2018 define it ("Spectral Normalization for
+    Generative Adversarial Networks", Algorithm 1): the wrapped linear layer computes with
+    W / sigma(W), sigma estimated by power iteration with u (and v) held fixed, so the gradient
+    flows through sigma as well as W. (Keras' own `SpectralNormalization` overwrites the kernel
+    with W / sigma, and no gradient flows through sigma.)
+
+    The wrapped layer (Dense, Conv2D, ...) must be linear in its kernel with no activation:
+    then layer(x) with W / sigma equals (layer(x) - b) / sigma + b, which is how it is computed.
+    ``power_iterations`` updates of u per training call (1 in the paper); u is kept between steps.
+    """
+
+    def __init__(self, layer, power_iterations=1, **kwargs):
+        super().__init__(layer, **kwargs)
+        self.power_iterations = int(power_iterations)
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        if getattr(self.layer, "activation", None) not in (None, keras.activations.linear):
+            raise ValueError(f"SpectralNormalization needs a layer without activation; {self.layer.name} has one.")
+        self.kernel = self.layer.kernel
+        self.u = self.add_weight(shape=(1, self.kernel.shape[-1]), initializer=keras.initializers.RandomNormal(),
+                                 trainable=False, name="u")
+
+    def singular_vectors(self, training):
+        """(u, v) of W reshaped to [inputs, outputs], after the power iterations when training."""
+        matrix = ops.reshape(ops.convert_to_tensor(self.kernel), (-1, self.kernel.shape[-1]))
+        u = ops.convert_to_tensor(self.u)
+        v = ops.normalize(ops.matmul(u, ops.transpose(matrix)), epsilon=1e-12)
+        for _ in range(self.power_iterations if training else 0):
+            u = ops.normalize(ops.matmul(v, matrix), epsilon=1e-12)
+            v = ops.normalize(ops.matmul(u, ops.transpose(matrix)), epsilon=1e-12)
+        if training:
+            self.u.assign(u)
+        return ops.stop_gradient(u), ops.stop_gradient(v)
+
+    def sigma(self, training=False):
+        """The estimate v^T W u of W's largest singular value, differentiable in W."""
+        u, v = self.singular_vectors(training)
+        matrix = ops.reshape(ops.convert_to_tensor(self.kernel), (-1, self.kernel.shape[-1]))
+        return ops.sum(ops.matmul(v, matrix) * u)
+
+    def call(self, inputs, training=False):
+        outputs = self.layer(inputs)
+        sigma = ops.cast(self.sigma(training), outputs.dtype)
+        bias = getattr(self.layer, "bias", None)
+        if bias is None:
+            return outputs / sigma
+        bias = ops.cast(bias, outputs.dtype)
+        return (outputs - bias) / sigma + bias
+
+    def compute_output_shape(self, input_shape):
+        return self.layer.compute_output_shape(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "power_iterations": self.power_iterations}
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class Dropout(keras.layers.Layer):
+    """Inverted dropout whose mask is drawn per example of the global batch
+    (`keras_gans.global_batch`), so several replicas drop what one device drops; Keras' own
+    `Dropout` gives every replica the same mask."""
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate, self.seed = float(rate), seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs, training=False):
+        if not training or not self.rate:
+            return inputs
+        keep = global_batch.uniform(ops.shape(inputs), self.seed_generator) >= self.rate
+        return ops.where(keep, inputs / (1.0 - self.rate), ops.zeros_like(inputs))
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -140,8 +239,8 @@ class NoiseInjection(keras.layers.Layer):
 
     def call(self, features, training=False):
         if training:
-            noise = keras.random.normal((ops.shape(features)[0], features.shape[1], features.shape[2], 1),
-                                        seed=self.seed_generator)
+            noise = global_batch.normal((ops.shape(features)[0], features.shape[1], features.shape[2], 1),
+                                        self.seed_generator, dtype=features.dtype)
         else:
             noise = self.fixed_noise
         return features + noise * self.strength
@@ -167,3 +266,54 @@ class Truncation(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "psi": self.psi}
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class LatentCodes(keras.layers.Layer):
+    """InfoGAN's structured codes read off standard normal latents (Chen et al. 2016 draw a
+    uniform categorical code and continuous codes uniform in [-1, 1]).
+
+    Of ``z``'s coordinates, the one before the last ``num_continuous`` picks the category (its
+    normal CDF in [k/K, (k+1)/K) gives category k, each equally likely) and the last ones become
+    continuous codes `keras_gans.sampling.continuous_code` (uniform on (-1, 1) to within 3.6e-4
+    of the CDF). Output: ``[noise, one-hot category, continuous codes]``. So the N(0, I) latents
+    that every sampler, export and server draws are exactly the inputs the generator trained on.
+    """
+
+    def __init__(self, num_categories, num_continuous, **kwargs):
+        super().__init__(**kwargs)
+        self.num_categories, self.num_continuous = int(num_categories), int(num_continuous)
+
+    @property
+    def layout(self):
+        """The code layout `keras_gans.sampling.set_codes` takes."""
+        return {"categorical": self.num_categories, "continuous": self.num_continuous}
+
+    def codes(self, z):
+        """(noise, category index, continuous codes) of latents ``z``."""
+        split = z.shape[-1] - 1 - self.num_continuous
+        coordinate = z[:, split]
+        category = sum(ops.cast(coordinate >= t, "int32") for t in sampling.category_thresholds(self.num_categories))
+        return z[:, :split], category, sampling.continuous_code(z[:, split + 1 :], ops.tanh)
+
+    def call(self, z):
+        noise, category, continuous = self.codes(z)
+        return ops.concatenate([noise, ops.one_hot(category, self.num_categories, dtype=z.dtype), continuous], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] - 1 + self.num_categories)
+
+    def get_config(self):
+        return {**super().get_config(), "num_categories": self.num_categories, "num_continuous": self.num_continuous}
+
+
+def latent_layout(generator):
+    """The `LatentCodes` layout of a generator (its own layer, or a nested model's), else None."""
+    for layer in generator.layers:
+        if isinstance(layer, LatentCodes):
+            return layer.layout
+        if isinstance(layer, keras.Model):
+            nested = latent_layout(layer)
+            if nested:
+                return nested
+    return None

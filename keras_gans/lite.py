@@ -40,6 +40,7 @@ class LiteGenerator:
         batch = int(inputs["z"]["shape_signature"][0])
         self.static_batch = batch if batch > 0 else None
         self.class_names = tuple(card.get("class_names", ()))
+        self.latent_codes = card.get("latent_codes")
         self.num_classes = int(card.get("num_classes", 0)) if "label" in inputs else 0
         if "label" in inputs and not self.num_classes:
             raise UsageError(f"{path} is conditional but has no model card ({sidecar}) saying its classes.")
@@ -64,6 +65,8 @@ class LiteGenerator:
             out.append(self._runner(**inputs)["images"][:count])
         return np.concatenate(out)
 
-    def sample(self, n, labels=None, seed=None):
-        """``n`` samples; the same seed gives the same latents as `keras_gans.zoo.Generator`."""
-        return self.generate(sampling.latents(n, self.latent_dim, seed), labels)
+    def sample(self, n, labels=None, seed=None, codes=None):
+        """``n`` samples; the same seed gives the same latents as `keras_gans.zoo.Generator`;
+        ``codes`` sets an InfoGAN's codes as `keras_gans.zoo.Generator.sample` does."""
+        z = sampling.latents(n, self.latent_dim, seed)
+        return self.generate(z if codes is None else sampling.set_codes(z, self.latent_codes, codes, self.name), labels)

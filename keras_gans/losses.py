@@ -29,12 +29,15 @@ class AdversarialLoss:
     ``discriminator(real, fake)`` and ``generator(real, fake)`` take D's raw outputs on a real and a
     generated batch of equal size. ``probabilistic`` says whether ``sigmoid(output)`` is D's
     probability that the input is real (used for the ``d_real`` / ``d_fake`` metrics).
+    ``generator_uses_real`` says whether the G loss reads the real scores at all (only the
+    relativistic one does), so that the models score the real batch for G only then.
     """
 
     name: str
     discriminator: Callable
     generator: Callable
     probabilistic: bool
+    generator_uses_real: bool = False
 
 
 def _minimax_d(real, fake):
@@ -90,7 +93,7 @@ LOSSES = {
         AdversarialLoss("wasserstein", _wasserstein_d, _wasserstein_g, probabilistic=False),
         # The hinge G loss is the Wasserstein one (Miyato et al. 2018, eq. 17).
         AdversarialLoss("hinge", _hinge_d, _wasserstein_g, probabilistic=False),
-        AdversarialLoss("relativistic", _relativistic_d, _relativistic_g, probabilistic=True),
+        AdversarialLoss("relativistic", _relativistic_d, _relativistic_g, probabilistic=True, generator_uses_real=True),
     )
 }
 

@@ -1,5 +1,14 @@
 """Latents and labels for sampling, shared by `keras_gans.zoo.Generator` and
-`keras_gans.lite.LiteGenerator`. NumPy only: the on-device path must not import TensorFlow."""
+`keras_gans.lite.LiteGenerator`. NumPy only: the on-device path must not import TensorFlow.
+
+Every generator takes standard normal latents ``z``. A family with structured codes (InfoGAN)
+reads them off z's last coordinates inside its network (`keras_gans.layers.LatentCodes`), so
+whatever draws N(0, I) (sampling, evaluation, training grids, exported signatures, servers)
+samples the codes as trained; `set_codes` writes chosen codes into latents.
+"""
+
+import math
+import statistics
 
 import numpy as np
 
@@ -48,3 +57,59 @@ def resolve_labels(labels, n, num_classes, class_names=(), model_name="this gene
             raise UsageError(f"label {label} is outside [0, {num_classes}).")
         indices.append(int(label))
     return np.asarray(indices, np.int32)
+
+
+# 2 Phi(x) - 1 = tanh(sqrt(2 / pi) (x + 0.044715 x^3)) to within 3.6e-4 (TFLite has no erf): the
+# map from a standard normal coordinate to a continuous code, uniform on (-1, 1) to that accuracy.
+_TANH_SCALE, _TANH_CUBIC = math.sqrt(2.0 / math.pi), 0.044715
+
+
+def category_thresholds(num_categories):
+    """A standard normal coordinate picks category k when it lies in [t_k, t_{k+1}): these t."""
+    normal = statistics.NormalDist()
+    return [normal.inv_cdf(k / num_categories) for k in range(1, num_categories)]
+
+
+def continuous_code(x, tanh=np.tanh):
+    """The continuous code of standard normal coordinates ``x``; the network passes its own tanh."""
+    return tanh(_TANH_SCALE * (x + _TANH_CUBIC * x * x * x))
+
+
+def continuous_coordinate(code):
+    """The normal coordinate whose code is ``code`` in (-1, 1): the inverse of `continuous_code`."""
+    target = np.arctanh(np.asarray(code, np.float64)) / _TANH_SCALE
+    x = target.copy()
+    for _ in range(50):  # Newton on x + a x^3 = target: increasing and convex for x > 0
+        x -= (x + _TANH_CUBIC * x**3 - target) / (1.0 + 3.0 * _TANH_CUBIC * x**2)
+    return x
+
+
+def set_codes(z, layout, codes, model_name="this generator"):
+    """A copy of latents ``z`` whose code coordinates encode ``codes``.
+
+    ``layout``: ``{"categorical": K, "continuous": C}`` (the last 1 + C coordinates of z are the
+    codes), or None for generators without codes. ``codes``: ``{"category": k}`` (one int for
+    all samples, or one per sample) and/or ``{"continuous": [c_1, ..., c_C]}`` (one row for all, or
+    ``[n, C]``), each value in (-1, 1); codes left out keep their random draw.
+    """
+    if not layout:
+        raise UsageError(f"{model_name} has no latent codes to set.")
+    unknown = set(codes) - {"category", "continuous"}
+    if unknown:
+        raise UsageError(f"Unknown code(s) {', '.join(sorted(unknown))}; {model_name} takes category and continuous.")
+    z = np.array(z, np.float32)
+    num_categories, num_continuous = int(layout["categorical"]), int(layout["continuous"])
+    if codes.get("category") is not None:
+        category = np.broadcast_to(np.asarray(codes["category"]), (len(z),))
+        if not np.issubdtype(category.dtype, np.integer) or category.min() < 0 or category.max() >= num_categories:
+            raise UsageError(f"category must be an integer in [0, {num_categories}); got {codes['category']!r}.")
+        normal = statistics.NormalDist()
+        centres = np.array([normal.inv_cdf((k + 0.5) / num_categories) for k in range(num_categories)])
+        z[:, -1 - num_continuous] = centres[category]
+    if codes.get("continuous") is not None:
+        continuous = np.asarray(codes["continuous"], np.float64)
+        if continuous.shape[-1:] != (num_continuous,) or not np.all(np.abs(continuous) < 1):
+            raise UsageError(f"continuous must hold {num_continuous} values in (-1, 1) per sample; "
+                             f"got shape {list(continuous.shape)}.")
+        z[:, len(z[0]) - num_continuous :] = continuous_coordinate(np.broadcast_to(continuous, (len(z), num_continuous)))
+    return z

@@ -216,6 +216,17 @@ def run(
         dataset, data_dir=data_dir, split="train", data_format=data_format,
         image_size=image_size, max_examples=max_examples,
     )
+    resize_to = family.image_size_for(*source.image_shape[:2]) if image_size is None else None
+    if resize_to:
+        logging.info(
+            "%s does not take %dx%d images: resizing them to %dx%d (--image_size chooses another size).",
+            model, *source.image_shape[:2], resize_to, resize_to,
+        )
+        image_size = resize_to
+        source = data.load_source(
+            dataset, data_dir=data_dir, split="train", data_format=data_format,
+            image_size=image_size, max_examples=max_examples,
+        )
     if source.kind != family.data_kind:
         raise UsageError(
             f"{model} trains on {family.data_kind} data, but {source.description} holds {source.kind} data; "

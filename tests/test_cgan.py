@@ -3,13 +3,8 @@
 import numpy as np
 import pytest
 
-from conftest import build_family, run_family_test
+from conftest import build_family
 from keras_gans.errors import UsageError
-
-
-def test_cgan_shapes_train_step_and_saving(tmp_path):
-    gan = run_family_test("cgan", tmp_path, num_classes=10, width=8)
-    assert gan.conditional and gan.num_classes == 10
 
 
 def test_cgan_label_changes_the_sample_and_the_score():

@@ -3,18 +3,18 @@ image history pool."""
 
 import numpy as np
 
-from conftest import run_translation_family_test
+from conftest import build_family
 
 
-def test_cyclegan_shapes_train_step_and_saving(tmp_path):
-    gan = run_translation_family_test("cyclegan", tmp_path, width=8, residual_blocks=2)
+def test_cyclegan_has_two_generators_and_the_papers_losses():
+    gan = build_family("cyclegan", image_shape=(32, 32, 3), num_classes=0, latent_dim=0, width=8, residual_blocks=2)
     assert gan.adversarial_loss.name == "least_squares" and gan.cycle_weight == 10.0
     assert set(gan.saved_generators()) == {"generator", "generator_ba"}
     assert len(gan.generator_variables) == len(gan.generator.trainable_variables) * 2
 
 
-def test_image_pool_fills_then_swaps_half_of_the_time(tmp_path):
-    gan = run_translation_family_test("cyclegan", tmp_path, width=8, residual_blocks=1)
+def test_image_pool_fills_then_swaps_half_of_the_time():
+    gan = build_family("cyclegan", image_shape=(32, 32, 3), num_classes=0, latent_dim=0, width=8, residual_blocks=1)
     pool, count = gan.pools["b"]
     count.assign(0)
     first = np.random.default_rng(0).uniform(-1, 1, (50, 32, 32, 3)).astype("float32")

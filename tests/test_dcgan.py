@@ -6,12 +6,6 @@ import pytest
 from conftest import build_family, run_family_test
 
 
-@pytest.mark.parametrize("image_shape", [(28, 28, 1), (32, 32, 3)])
-def test_dcgan_shapes_train_step_and_saving(tmp_path, image_shape):
-    gan = run_family_test("dcgan", tmp_path, image_shape=image_shape, num_classes=0, width=8)
-    assert not gan.conditional and gan.num_classes == 0
-
-
 def test_dcgan_ignores_classes_of_labelled_data():
     assert build_family("dcgan", num_classes=10, width=8).num_classes == 0
 

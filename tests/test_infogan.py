@@ -1,21 +1,75 @@
-"""InfoGAN (Chen et al. 2016): latent codes and the mutual-information term."""
+"""InfoGAN (Chen et al. 2016): codes read off N(0, I) latents, the mutual-information term, and
+sampling with chosen codes from the zoo API and TFLite."""
 
-from conftest import build_family, run_family_test
+import numpy as np
+import pytest
+
+from conftest import build_family
+from keras_gans import sampling, zoo
+from keras_gans.errors import UsageError
 
 
-def test_infogan_shapes_train_step_and_saving(tmp_path):
-    gan = run_family_test("infogan", tmp_path, image_shape=(28, 28, 1), num_classes=0, width=8)
-    assert gan.num_classes == 0
+def test_standard_normal_latents_give_the_papers_code_distribution():
+    gan = build_family("infogan", num_classes=0, width=8)
+    z = np.random.default_rng(0).standard_normal((20000, gan.latent_dim)).astype("float32")
+    _, category, continuous = (np.asarray(x) for x in gan.latent_codes.codes(z))
+    counts = np.bincount(category, minlength=10)
+    assert counts.min() > 1850 and counts.max() < 2150  # uniform over 10: 2000 each
+    for column in continuous.T:  # uniform on (-1, 1): its CDF is (c + 1) / 2
+        grid = np.linspace(-0.99, 0.99, 99)
+        ecdf = np.searchsorted(np.sort(column), grid) / len(column)
+        assert np.abs(ecdf - (grid + 1) / 2).max() < 0.015
+    coded = np.asarray(gan.latent_codes(z[:64]))
+    one_hot = coded[:, gan.latent_dim - 3 : gan.latent_dim - 3 + 10]
+    np.testing.assert_array_equal(one_hot.argmax(1), category[:64])
+    assert np.all(one_hot.sum(1) == 1)
 
 
-def test_infogan_latent_ends_with_codes_and_the_information_loss_rewards_recovering_them():
-    import numpy as np
+def test_set_codes_writes_codes_the_network_reads_back():
+    gan = build_family("infogan", num_classes=0, width=8)
+    z = sampling.latents(30, gan.latent_dim, seed=0)
+    chosen = gan.code_latents(z, category=np.arange(30) % 10, continuous=[0.9, -0.25])
+    _, category, continuous = (np.asarray(x) for x in gan.latent_codes.codes(chosen))
+    np.testing.assert_array_equal(category, np.arange(30) % 10)
+    np.testing.assert_allclose(continuous, np.tile([0.9, -0.25], (30, 1)), atol=1e-5)
+    np.testing.assert_array_equal(chosen[:, :-3], z[:, :-3])  # the noise is kept
+    with pytest.raises(UsageError, match=r"category must be an integer in \[0, 10\)"):
+        gan.code_latents(z, category=10)
+    with pytest.raises(UsageError, match=r"continuous must hold 2 values in \(-1, 1\)"):
+        gan.code_latents(z, continuous=[1.5, 0])
 
+
+def test_the_information_loss_rewards_recovering_the_codes():
     gan = build_family("infogan", num_classes=0, width=8)
     z = np.asarray(gan.sample_latent(64))
-    categories = z[:, -12:-2]
-    assert np.allclose(categories.sum(1), 1) and set(np.unique(categories)) == {0.0, 1.0}
-    assert np.all(np.abs(z[:, -2:]) <= 1)
-    perfect = np.concatenate([categories * 20.0, z[:, -2:]], axis=1)
-    wrong = np.concatenate([np.roll(categories, 1, axis=1) * 20.0, -z[:, -2:]], axis=1)
+    _, category, continuous = (np.asarray(x) for x in gan.latent_codes.codes(z))
+    one_hot = np.eye(10, dtype="float32")[category]
+    perfect = np.concatenate([one_hot * 20.0, continuous], axis=1)
+    wrong = np.concatenate([np.roll(one_hot, 1, axis=1) * 20.0, -continuous], axis=1)
     assert np.mean(gan.information_loss(z, perfect)) < 1e-3 < np.mean(gan.information_loss(z, wrong))
+
+
+def test_zoo_generator_and_tflite_sample_with_chosen_codes(tmp_path):
+    from keras_gans import export
+    from keras_gans.lite import LiteGenerator
+
+    gan = build_family("infogan", num_classes=0, width=8)
+    generator = zoo.Generator(gan.sampling_generator, {"name": "tiny_infogan"})
+    assert generator.latent_codes == {"categorical": 10, "continuous": 2}
+    codes = {"category": 4, "continuous": [0.5, -0.5]}
+    images = generator.sample(6, seed=3, codes=codes)
+    z = sampling.set_codes(sampling.latents(6, gan.latent_dim, seed=3), generator.latent_codes, codes)
+    np.testing.assert_array_equal(images, generator.generate(z))
+    assert not np.array_equal(images, generator.sample(6, seed=3, codes={"category": 5}))
+    # Truncation leaves the code coordinates alone.
+    truncated = generator.latents(200, seed=0, truncation=0.5)
+    assert np.abs(truncated[:, :-3]).max() <= 0.5 < np.abs(truncated[:, -3:]).max()
+
+    path = export.export_tflite(generator, str(tmp_path))
+    lite = LiteGenerator(path)
+    assert lite.latent_codes == generator.latent_codes
+    assert np.abs(lite.sample(6, seed=3, codes=codes).astype(int) - images.astype(int)).max() <= 2
+
+    plain = zoo.Generator(build_family("dcgan", num_classes=0, width=8).generator, {"name": "tiny_dcgan"})
+    with pytest.raises(UsageError, match="tiny_dcgan has no latent codes to set"):
+        plain.sample(2, codes={"category": 1})

@@ -90,13 +90,51 @@ def test_diff_augment_policies():
     assert tape.gradient(total, x) is not None
 
 
-def test_minibatch_stddev_appends_the_batch_spread():
+def test_minibatch_stddev_appends_the_spread_of_each_group_of_four():
     x = np.random.default_rng(0).standard_normal((8, 4, 4, 3)).astype("float32")
     out = np.asarray(MinibatchStdDev()(x))
     assert out.shape == (8, 4, 4, 4)
-    np.testing.assert_allclose(out[..., 3], np.mean(np.sqrt(np.var(x, axis=0) + 1e-8)), rtol=1e-5)
+    for group in (slice(0, 4), slice(4, 8)):
+        np.testing.assert_allclose(out[group, ..., 3], np.mean(np.sqrt(np.var(x[group], axis=0) + 1e-8)), rtol=1e-5)
+    # A batch that does not split into groups of four is one group.
+    odd = np.asarray(MinibatchStdDev()(x[:6]))
+    np.testing.assert_allclose(odd[..., 3], np.mean(np.sqrt(np.var(x[:6], axis=0) + 1e-8)), rtol=1e-5)
     gan = build_family("dcgan", num_classes=0, width=8, minibatch_stddev=True)
     assert any(isinstance(layer, MinibatchStdDev) for layer in gan.discriminator.layers)
+
+
+def test_diff_augment_translation_draws_every_shift_in_minus_s_to_s_uniformly():
+    """Zhao et al.'s reference draws integer shifts uniformly in [-s, s] (s = 1/8 of the side)."""
+    x = tf.zeros((4000, 16, 16, 1))
+    # One bright pixel in the middle of each image: its new row is the vertical shift.
+    x = tf.tensor_scatter_nd_update(x, [[i, 8, 8, 0] for i in range(4000)], tf.ones(4000))
+    shifted = np.asarray(augment.translation(x, keras.random.SeedGenerator(0)))
+    rows = np.argwhere(shifted[..., 0] == 1.0)
+    shifts = 8 - rows[:, 1]  # the content moves by -dy
+    values, counts = np.unique(shifts, return_counts=True)
+    assert list(values) == [-2, -1, 0, 1, 2]
+    assert counts.max() / counts.min() < 1.25, dict(zip(values, counts))
+
+
+def test_relativistic_generator_loss_reads_the_real_scores_of_the_updated_discriminator():
+    import dataclasses
+
+    gan = build_family("dcgan", num_classes=0, width=8)
+    gan.compile(keras.optimizers.SGD(0.5), keras.optimizers.SGD(0.1), loss="relativistic")
+    real = images(5, 8)
+    before_update = np.asarray(gan.discriminate(real, training=True))
+    seen = {}
+
+    def spy(real_scores, fake_scores):
+        seen["real"] = np.asarray(real_scores)
+        return losses.get("relativistic").generator(real_scores, fake_scores)
+
+    gan.discriminator_step(real, None)
+    after_update = np.asarray(gan.discriminate(real, training=True))
+    gan.adversarial_loss = dataclasses.replace(gan.adversarial_loss, generator=spy)
+    gan.generator_step(real, None)  # G's update leaves D as it is
+    assert not np.allclose(after_update, before_update, atol=1e-4)
+    np.testing.assert_allclose(seen["real"], after_update, rtol=1e-5, atol=1e-6)
 
 
 def test_feature_matching_loss_is_the_squared_gap_of_mean_features():

@@ -172,3 +172,22 @@ def test_lr_decay_follows_the_training_step_for_both_optimizers(fashion_dir, tmp
 def test_extra_layers_are_refused_where_the_networks_do_not_take_them(fashion_dir, tmp_path):
     with pytest.raises(train.UsageError, match="--extra_layers does not apply to biggan; it applies to dcgan, cgan"):
         train.run(model="biggan", data_dir=str(fashion_dir), extra_layers=1, logdir=str(tmp_path / "a"), verbose=0)
+
+
+def test_stylegan_on_28x28_data_trains_at_32x32_and_says_so(fashion_dir, tmp_path):
+    result = run_cli("--model=stylegan", f"--data_dir={fashion_dir}", "--max_examples=64", "--steps=1",
+                     "--batch_size=8", "--latent_dim=16", "--width=4", f"--logdir={tmp_path / 'run'}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "stylegan does not take 28x28 images: resizing them to 32x32" in result.stderr
+    import keras
+
+    generator = keras.saving.load_model(tmp_path / "run" / "generator.keras", safe_mode=True)
+    assert tuple(generator.outputs[0].shape[1:]) == (32, 32, 1)
+
+
+def test_a_stabilizer_the_family_ignores_is_refused_in_one_line(tmp_path, shared_data):
+    result = run_cli("--model=pix2pix", "--dataset=facades", f"--data_dir={shared_data / 'facades'}",
+                     "--r1_gamma=1", "--steps=1", f"--logdir={tmp_path / 'run'}")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "error: r1_gamma does not apply to pix2pix; families that take it: gan, dcgan, cgan")

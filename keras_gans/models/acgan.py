@@ -18,6 +18,7 @@ class ACGAN(GAN):
     """Class-conditional G; D with an auxiliary classifier head."""
 
     conditional = True
+    takes_side = staticmethod(dcgan.takes_side)
     label_conditioned_discriminator = False
 
     def compile(self, *args, class_weight=1.0, **kwargs):

@@ -11,16 +11,18 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import augment, losses
+from keras_gans import augment, global_batch, losses
 from keras_gans.errors import UsageError
 
+# The stabilisers `GAN.compile` takes; a family declares in ``stabilizers`` which its update applies.
+STABILIZERS = ("label_smoothing", "instance_noise", "r1_gamma", "diff_augment", "feature_matching", "unrolled_steps")
 
-def _replicas_and_id():
-    """(replicas in sync, this replica's id); (1, 0) outside a replica context."""
-    context = tf.distribute.get_replica_context()
-    if context is None:
-        return 1, 0
-    return context.num_replicas_in_sync, context.replica_id_in_sync_group
+
+def family_name(family):
+    """The registry name of a `GAN` subclass (its class name if unregistered)."""
+    from keras_gans import models
+
+    return next((name for name, cls in models.FAMILIES.items() if cls is family), family.__name__)
 
 
 class GAN(keras.Model):
@@ -45,6 +47,10 @@ class GAN(keras.Model):
     default_loss = "non_saturating"
     # What the family trains on: "labelled" images, "paired" or "unpaired" image-to-image data.
     data_kind = "labelled"
+    # The stabilisers of `compile` this family's update applies; asking for another is refused.
+    stabilizers = STABILIZERS
+    # Whether the networks take square images of a given side; None: images of any shape.
+    takes_side = None
 
     def __init__(self, generator, discriminator, latent_dim, num_classes=0, seed=None, ema_decay=None, **kwargs):
         super().__init__(**kwargs)
@@ -72,6 +78,16 @@ class GAN(keras.Model):
     def build_networks(cls, image_shape, latent_dim, num_classes, **hparams):
         """Returns ``(generator, discriminator)`` for this family. Families implement it."""
         raise NotImplementedError
+
+    @classmethod
+    def image_size_for(cls, height, width):
+        """None when the networks take ``height`` x ``width`` images as they are, else the side
+        of the square to resize them to: the side nearest to theirs that `takes_side` accepts
+        (the larger on a tie)."""
+        if cls.takes_side is None or (height == width and cls.takes_side(height)):
+            return None
+        size = max(height, width)
+        return min((s for s in range(4, 2 * size + 1) if cls.takes_side(s)), key=lambda s: (abs(s - size), -s))
 
     @classmethod
     def from_hparams(cls, image_shape, latent_dim=128, num_classes=0, seed=None, ema_decay=None, **hparams):
@@ -107,6 +123,10 @@ class GAN(keras.Model):
         Under a `tf.distribute` strategy, call it inside ``strategy.scope()``.
         """
         super().compile(**kwargs)
+        self._refuse_unsupported_stabilizers(
+            label_smoothing=label_smoothing, instance_noise=instance_noise, r1_gamma=r1_gamma,
+            diff_augment=diff_augment, feature_matching=feature_matching, unrolled_steps=unrolled_steps,
+        )
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         self.adversarial_loss = losses.get(loss or self.default_loss)
@@ -135,6 +155,16 @@ class GAN(keras.Model):
             ]
         self.d_optimizer.build(self.discriminator_variables)
         self.g_optimizer.build(self.generator_variables)
+
+    def _refuse_unsupported_stabilizers(self, **requested):
+        from keras_gans import models
+
+        for name, value in requested.items():
+            if value and name not in self.stabilizers:
+                takers = [f for f, family in models.FAMILIES.items() if name in family.stabilizers]
+                raise UsageError(
+                    f"{name} does not apply to {family_name(type(self))}; families that take it: {', '.join(takers)}."
+                )
 
     def _maybe_symbolic_build(self, iterator=None, data_batch=None):
         # Both networks are built at construction. Keras' symbolic build would pull a batch and
@@ -173,10 +203,7 @@ class GAN(keras.Model):
         The latents of the whole global batch are drawn and this replica's rows taken, so the
         replicas draw different latents and training does not depend on how many there are.
         """
-        replicas, replica_id = _replicas_and_id()
-        z = keras.random.normal((batch_size * replicas, self.latent_dim), seed=self.seed_generator)
-        start = replica_id * batch_size
-        return z[start : start + batch_size]
+        return global_batch.normal((batch_size, self.latent_dim), self.seed_generator)
 
     def generator_inputs(self, z, labels=None):
         """What the generator takes: ``z``, or ``[z, labels]`` for conditional models."""
@@ -198,7 +225,7 @@ class GAN(keras.Model):
         if self.augment_policy:
             images = augment.diff_augment(images, self.augment_policy, self.seed_generator)
         if self.instance_noise:
-            images = images + self.instance_noise * keras.random.normal(ops.shape(images), seed=self.seed_generator)
+            images = images + self.instance_noise * global_batch.normal(ops.shape(images), self.seed_generator)
         return images
 
     def score_and_auxiliary(self, images, labels=None, training=False):
@@ -230,8 +257,8 @@ class GAN(keras.Model):
         The optimizer sums gradients over replicas, so this makes the update that of the mean
         over the global batch.
         """
-        global_batch = ops.shape(per_example_loss)[0] * _replicas_and_id()[0]
-        return ops.sum(per_example_loss) / ops.cast(global_batch, per_example_loss.dtype)
+        size = global_batch.size(ops.shape(per_example_loss)[0])
+        return ops.sum(per_example_loss) / ops.cast(size, per_example_loss.dtype)
 
     def apply_update(self, tape, loss, variables, optimizer):
         """Differentiates ``loss`` (recorded on ``tape``) and applies it to ``variables``."""
@@ -297,21 +324,32 @@ class GAN(keras.Model):
         return d_per_example, real_scores, fake_scores
 
     def feature_matching_loss(self, real, fake, labels):
-        """|mean f(real) - mean f(fake)|^2 over D's features (Salimans et al. 2016), per example."""
+        """|mean f(real) - mean f(fake)|^2 over D's features (Salimans et al. 2016), the same for
+        every example."""
         inputs = [real, fake]
         if self.conditional and self.label_conditioned_discriminator:
             inputs = [[real, labels], [fake, labels]]
         real_features, fake_features = (self.discriminator_features(x, training=True) for x in inputs)
-        gap = ops.sum(ops.square(ops.mean(tf.stop_gradient(real_features), axis=0) - ops.mean(fake_features, axis=0)))
+        # Means over the global batch, so several replicas match the same statistics as one device.
+        gap = ops.sum(ops.square(global_batch.mean(tf.stop_gradient(real_features)) - global_batch.mean(fake_features)))
         return self.feature_matching * gap * ops.ones((ops.shape(real)[0],))
 
-    def generator_step(self, real, real_scores, labels):
+    def generator_adversarial_loss(self, fake_scores, score_real):
+        """G's adversarial loss per example. ``score_real()`` scores the real batch with D as it
+        is now, after its update; it runs only for losses that compare with real scores (the
+        relativistic one), and no gradient flows through it."""
+        real_scores = tf.stop_gradient(score_real()) if self.adversarial_loss.generator_uses_real else fake_scores
+        return self.adversarial_loss.generator(real_scores, fake_scores)
+
+    def generator_step(self, real, labels):
         """One G update (then the EMA); returns the per-example G loss."""
         with tf.GradientTape() as tape:
             z = self.sample_latent(ops.shape(real)[0])
             fake = self.generate(z, labels, training=True)
             g_scores, g_auxiliary = self.score_and_auxiliary(fake, labels, training=True)
-            g_per_example = self.adversarial_loss.generator(tf.stop_gradient(real_scores), g_scores)
+            g_per_example = self.generator_adversarial_loss(
+                g_scores, lambda: self.discriminate(real, labels, training=True)
+            )
             g_per_example += self.generator_auxiliary_loss(z, labels, g_auxiliary)
             if self.feature_matching:
                 g_per_example += self.feature_matching_loss(real, fake, labels)
@@ -320,16 +358,16 @@ class GAN(keras.Model):
         self.update_ema()
         return g_per_example
 
-    def unrolled_generator_step(self, real, real_scores, labels):
+    def unrolled_generator_step(self, real, labels):
         """`generator_step` against D after ``unrolled_steps`` look-ahead D steps, which are then
         undone (Metz et al. 2017, first-order)."""
         if not self.unrolled_steps:
-            return self.generator_step(real, real_scores, labels)
+            return self.generator_step(real, labels)
         for variable, backup in self._unroll_backup:
             backup.assign(variable)
         for _ in range(self.unrolled_steps):
             self.discriminator_step(real, labels)
-        g_per_example = self.generator_step(real, real_scores, labels)
+        g_per_example = self.generator_step(real, labels)
         for variable, backup in self._unroll_backup:
             variable.assign(backup)
         return g_per_example
@@ -337,7 +375,7 @@ class GAN(keras.Model):
     def train_step(self, data):
         real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
         d_per_example, real_scores, fake_scores = self.discriminator_step(real, labels)
-        g_per_example = self.unrolled_generator_step(real, real_scores, labels)
+        g_per_example = self.unrolled_generator_step(real, labels)
         return self.update_metrics(ops.mean(d_per_example), ops.mean(g_per_example), real_scores, fake_scores)
 
     # -- serialization --------------------------------------------------------------------------

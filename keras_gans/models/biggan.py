@@ -12,9 +12,10 @@ self-attention are left out of this small variant.
 import keras
 from keras import layers, ops
 
-from keras_gans.layers import ConditionalBatchNormalization
-from keras_gans.models.base import GAN
-from keras_gans.models.dcgan import check_square, doublings, maybe_spectral, start_size
+from keras_gans.errors import UsageError
+from keras_gans.layers import ConditionalBatchNormalization, SpectralNormalization
+from keras_gans.models.base import GAN, STABILIZERS
+from keras_gans.models.dcgan import check_square, doublings, maybe_spectral, start_size, takes_side
 
 
 def _generator_block(h, condition, filters):
@@ -28,7 +29,7 @@ def _generator_block(h, condition, filters):
 
 def _discriminator_block(h, filters, downsample=True, first=False):
     def sn_conv(f, k):
-        return layers.SpectralNormalization(layers.Conv2D(f, k, padding="same"))
+        return SpectralNormalization(layers.Conv2D(f, k, padding="same"))
 
     skip = sn_conv(filters, 1)(h)
     h = sn_conv(filters, 3)(h if first else layers.ReLU()(h))
@@ -86,6 +87,9 @@ class BigGAN(GAN):
 
     conditional = True
     default_loss = "hinge"
+    takes_side = staticmethod(takes_side)
+    # Feature matching reads a flattened feature layer, which global sum pooling replaces here.
+    stabilizers = tuple(name for name in STABILIZERS if name != "feature_matching")
 
     def compile(self, *args, orthogonal_weight=1e-4, **kwargs):
         """As `GAN.compile`, plus beta of the orthogonal regularisation (1e-4 in the paper)."""
@@ -95,7 +99,7 @@ class BigGAN(GAN):
     @classmethod
     def build_networks(cls, image_shape, latent_dim, num_classes, width=64):
         if num_classes < 2:
-            raise ValueError("biggan is class-conditional and needs labelled data with at least 2 classes.")
+            raise UsageError("biggan is class-conditional and needs labelled data with at least 2 classes.")
         return build_generator(image_shape, latent_dim, num_classes, width), build_discriminator(image_shape, num_classes, width)
 
     def orthogonal_penalty(self):

@@ -18,6 +18,7 @@ class CGAN(GAN):
     """Class-conditional DCGAN; each batch's real labels condition its generated images."""
 
     conditional = True
+    takes_side = staticmethod(dcgan.takes_side)
 
     @classmethod
     def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False, extra_layers=0):

@@ -6,14 +6,17 @@ PatchGAN discriminators (D_B, D_A), least-squares adversarial losses, cycle cons
 lambda * (|F(G(a)) - a| + |G(F(b)) - b|) with lambda = 10, identity 0.5 * lambda, and D trained on
 a history of 50 generated images (Shrivastava et al. 2017). Trains on unpaired data
 (``--dataset=summer2winter --data_dir=../shared/data/summer2winter_yosemite_subset``).
-Simplification: zero padding where the paper uses reflection padding (Keras has no reflection
-padding layer).
+Deviations from the paper:
+- Zero padding where the paper uses reflection padding (Keras has no reflection padding layer).
+- Of the stabilisers of `GAN.compile`, CycleGAN takes DiffAugment and instance noise; the others
+  are refused.
 """
 
 import keras
 import tensorflow as tf
 from keras import layers, ops
 
+from keras_gans import global_batch
 from keras_gans.models.base import GAN
 from keras_gans.models.pix2pix import build_patch_discriminator, l1_per_example, per_example
 
@@ -43,6 +46,9 @@ class CycleGAN(GAN):
     ``discriminator_a`` (D_A) are the reverse pair."""
 
     data_kind = "unpaired"
+    stabilizers = ("instance_noise", "diff_augment")
+    # Two stride-2 convolutions down, two transposed ones back up.
+    takes_side = staticmethod(lambda side: side % 4 == 0)
     default_loss = "least_squares"
     pool_size = 50
 
@@ -89,7 +95,9 @@ class CycleGAN(GAN):
 
     def checkpoint_objects(self):
         return {**super().checkpoint_objects(), "generator_ba": self.generator_ba,
-                "discriminator_a": self.discriminator_a, "pool_b": self.pools["b"][0], "pool_a": self.pools["a"][0]}
+                "discriminator_a": self.discriminator_a,
+                **{f"pool_{domain}{part}": variable for domain, pool in self.pools.items()
+                   for part, variable in zip(("", "_count"), pool)}}
 
     def saved_generators(self):
         return {"generator": self.sampling_generator, "generator_ba": self.generator_ba}
@@ -99,8 +107,13 @@ class CycleGAN(GAN):
 
     def from_history(self, domain, images):
         """Shrivastava et al. 2017's image pool: until full, store and return each image; then
-        return a random stored image (and store the new one in its place) half of the time."""
+        return a random stored image (and store the new one in its place) half of the time.
+
+        The pool is one for the global batch: every replica gathers all replicas' images, makes
+        the same draws and the same update, and keeps its own rows of the result, so replicas
+        hold identical pools and train as one device does."""
         pool, count = self.pools[domain]
+        images = global_batch.gather(images)
         batch = ops.shape(images)[0]
         slot = count + ops.arange(batch, dtype="int32")
         random_slot = keras.random.randint((batch,), 0, self.pool_size, seed=self.seed_generator)
@@ -110,7 +123,7 @@ class CycleGAN(GAN):
         keep = target >= 0
         pool.assign(tf.tensor_scatter_nd_update(pool, tf.boolean_mask(target, keep)[:, None], tf.boolean_mask(images, keep)))
         count.assign(ops.minimum(count + batch, self.pool_size))
-        return out
+        return global_batch.own_rows(out)
 
     def adversarial(self, discriminator, images, training=True):
         return discriminator(self.discriminator_view(images) if training else images, training=training)
@@ -125,8 +138,9 @@ class CycleGAN(GAN):
             identity = l1_per_example(g_ab(real_b, training=True), real_b) + l1_per_example(g_ba(real_a, training=True), real_a)
             g_scores_b = self.adversarial(self.discriminator, fake_b)
             g_scores_a = self.adversarial(self.discriminator_a, fake_a)
-            g_per_example = (per_example(loss.generator(g_scores_b, g_scores_b))
-                             + per_example(loss.generator(g_scores_a, g_scores_a))
+            adversarial_b = self.generator_adversarial_loss(g_scores_b, lambda: self.adversarial(self.discriminator, real_b))
+            adversarial_a = self.generator_adversarial_loss(g_scores_a, lambda: self.adversarial(self.discriminator_a, real_a))
+            g_per_example = (per_example(adversarial_b) + per_example(adversarial_a)
                              + self.cycle_weight * (cycle + self.identity_weight * identity))
             g_loss = self.reduce_loss(g_per_example)
         self.apply_update(tape, g_loss, self.generator_variables, self.g_optimizer)

@@ -12,7 +12,8 @@ to deepen both networks where it costs little.
 import keras
 from keras import layers
 
-from keras_gans.layers import MinibatchStdDev
+from keras_gans.errors import UsageError
+from keras_gans.layers import MinibatchStdDev, SpectralNormalization
 from keras_gans.models.base import GAN
 
 
@@ -29,10 +30,15 @@ def doublings(image_size):
     return (image_size // start_size(image_size)).bit_length() - 1
 
 
+def takes_side(side):
+    """Whether these networks take square images of this side: a small size times a power of two."""
+    return start_size(side) <= 8
+
+
 def check_square(image_shape):
     height, width, _ = image_shape
-    if height != width or start_size(height) > 8:
-        raise ValueError(
+    if height != width or not takes_side(height):
+        raise UsageError(
             f"These networks need square images whose side is a small size (4 to 8) times a power "
             f"of two, such as 28, 32 or 64; got {height}x{width}. Pass --image_size to resize."
         )
@@ -91,7 +97,7 @@ def discriminator_features(image_shape, width=64, spectral_norm=False, minibatch
 
 
 def maybe_spectral(layer, spectral_norm):
-    return layers.SpectralNormalization(layer) if spectral_norm else layer
+    return SpectralNormalization(layer) if spectral_norm else layer
 
 
 def build_discriminator(image_shape, width=64, num_classes=0, spectral_norm=False, minibatch_stddev=False, extra_layers=0):
@@ -111,6 +117,8 @@ def build_discriminator(image_shape, width=64, num_classes=0, spectral_norm=Fals
 @keras.saving.register_keras_serializable(package="keras_gans")
 class DCGAN(GAN):
     """Unconditional DCGAN (Radford et al. 2015) trained with the standard D-then-G update."""
+
+    takes_side = staticmethod(takes_side)
 
     @classmethod
     def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False, extra_layers=0):

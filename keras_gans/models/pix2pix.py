@@ -5,6 +5,12 @@ A U-Net generator translates the input image; a PatchGAN discriminator scores ov
 patches (70x70 receptive field at 256x256) of the input concatenated with a real or generated
 target. G minimises the adversarial loss plus lambda * L1 to the target (lambda = 100). Trains on
 paired data (``--dataset=facades --data_dir=../shared/data/facades``).
+
+Deviations from the paper:
+- At inference the generator runs as a usual network (no dropout, batch-norm running
+  statistics); the paper keeps dropout and test-batch statistics at test time as its noise.
+- Of the stabilisers of `GAN.compile`, pix2pix takes DiffAugment and instance noise; the others
+  are refused.
 """
 
 import math
@@ -13,6 +19,8 @@ import keras
 import tensorflow as tf
 from keras import layers, ops
 
+from keras_gans.errors import UsageError
+from keras_gans.layers import Dropout
 from keras_gans.models.base import GAN
 
 
@@ -21,19 +29,26 @@ def _normalization(kind):
     return layers.GroupNormalization(groups=-1) if kind == "instance" else layers.BatchNormalization(synchronized=True)
 
 
+def takes_side(side):
+    """A power of two of at least 8: the U-Net halves the side down to 1x1."""
+    return side >= 8 and side & (side - 1) == 0
+
+
 def build_unet(image_shape, out_channels, width=64):
     """Encoder C64-C128-C256-C512-... down to 1x1, decoder with skip connections and dropout 0.5 in
-    its first three blocks (pix2pix's only source of noise), tanh output."""
+    its first three blocks (pix2pix's only source of noise), tanh output. The innermost
+    (1x1) encoder layer has no batch norm, as in the authors' code: at batch size 1, the paper's
+    setting, normalising a 1x1 map over the batch would make it a constant."""
     size = image_shape[0]
     depth = int(math.log2(size))
-    if 2**depth != size or image_shape[0] != image_shape[1] or depth < 3:
-        raise ValueError(f"pix2pix's U-Net needs square images whose side is a power of two >= 8; got {image_shape}. "
+    if image_shape[0] != image_shape[1] or not takes_side(size):
+        raise UsageError(f"pix2pix's U-Net needs square images whose side is a power of two >= 8; got {image_shape}. "
                          "Pass --image_size.")
     image = keras.Input(image_shape, name="z")
     h, skips = image, []
     for i in range(depth):
         h = layers.Conv2D(min(width * 2**i, width * 8), 4, strides=2, padding="same", use_bias=False)(h)
-        if i > 0:
+        if 0 < i < depth - 1:
             h = _normalization("batch")(h)
         h = layers.LeakyReLU(0.2)(h)
         skips.append(h)
@@ -41,7 +56,7 @@ def build_unet(image_shape, out_channels, width=64):
         h = layers.Conv2DTranspose(skip.shape[-1], 4, strides=2, padding="same", use_bias=False)(h)
         h = _normalization("batch")(h)
         if i < 3:
-            h = layers.Dropout(0.5)(h)
+            h = Dropout(0.5)(h)
         h = layers.Concatenate()([layers.ReLU()(h), skip])
     h = layers.Conv2DTranspose(out_channels, 4, strides=2, padding="same")(h)
     return keras.Model(image, layers.Activation("tanh", dtype="float32", name="image")(h), name="generator")
@@ -72,6 +87,8 @@ class Pix2Pix(GAN):
     """U-Net generator and PatchGAN discriminator conditioned on the input image."""
 
     data_kind = "paired"
+    stabilizers = ("instance_noise", "diff_augment")
+    takes_side = staticmethod(takes_side)
 
     def compile(self, *args, l1_weight=100.0, **kwargs):
         """As `GAN.compile`, plus lambda of the L1 term (100 in the paper)."""
@@ -108,7 +125,9 @@ class Pix2Pix(GAN):
         with tf.GradientTape() as tape:
             fake = self.generate(inputs, training=True)
             g_scores = self.patch_scores(inputs, fake, training=True)
-            g_per_example = per_example(loss.generator(tf.stop_gradient(real_scores), g_scores))
+            g_per_example = per_example(
+                self.generator_adversarial_loss(g_scores, lambda: self.patch_scores(inputs, targets, training=True))
+            )
             g_per_example += self.l1_weight * l1_per_example(targets, fake)
             g_loss = self.reduce_loss(g_per_example)
         self.apply_update(tape, g_loss, self.generator_variables, self.g_optimizer)

@@ -1,6 +1,7 @@
 """SNGAN: Miyato et al. 2018, "Spectral Normalization for Generative Adversarial Networks"
-(arXiv:1802.05957): every layer of D is spectrally normalised (one power iteration per step, with
-`keras.layers.SpectralNormalization`), trained with the hinge loss. DCGAN-style networks.
+(arXiv:1802.05957): every layer of D is spectrally normalised (one power iteration per step, reparametrised as the
+paper does: `keras_gans.layers.SpectralNormalization`), trained with the hinge loss. DCGAN-style
+networks.
 """
 
 import keras
@@ -14,6 +15,7 @@ class SNGAN(GAN):
     """DCGAN generator, spectrally normalised discriminator, hinge loss."""
 
     default_loss = "hinge"
+    takes_side = staticmethod(dcgan.takes_side)
 
     @classmethod
     def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False, extra_layers=0):

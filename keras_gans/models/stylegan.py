@@ -16,12 +16,19 @@ import math
 import keras
 from keras import layers, ops
 
+from keras_gans import global_batch
+from keras_gans.errors import UsageError
 from keras_gans.layers import ConstantInput, ModulatedConv2D, NoiseInjection, Truncation
 from keras_gans.models import dcgan
 from keras_gans.models.base import GAN
 
 MIXING_PROBABILITY = 0.9
 W_AVG_DECAY = 0.995
+
+
+def takes_side(side):
+    """4 x a power of two: the synthesis network doubles a 4x4 constant."""
+    return side >= 4 and side % 4 == 0 and (side // 4) & (side // 4 - 1) == 0
 
 
 def build_mapping(latent_dim, mapping_layers=4):
@@ -36,8 +43,8 @@ def build_mapping(latent_dim, mapping_layers=4):
 def build_synthesis(image_shape, w_dim, width=64):
     size = image_shape[0]
     upsamplings = int(math.log2(size // 4))
-    if image_shape[0] != image_shape[1] or 4 * 2**upsamplings != size:
-        raise ValueError(f"stylegan makes square images of 4 x a power of two (e.g. 32); got {image_shape[:2]}. "
+    if image_shape[0] != image_shape[1] or not takes_side(size):
+        raise UsageError(f"stylegan makes square images of 4 x a power of two (e.g. 32); got {image_shape[:2]}. "
                          "Pass --image_size=32.")
     num_styles = 2 + 2 * upsamplings
     styles = keras.Input((num_styles, w_dim), name="styles")
@@ -59,6 +66,8 @@ def build_synthesis(image_shape, w_dim, width=64):
 class StyleGAN(GAN):
     """``generator`` is z -> image (mapping, truncation, synthesis); training uses the mapping and
     synthesis parts directly for style mixing."""
+
+    takes_side = staticmethod(takes_side)
 
     @classmethod
     def build_networks(cls, image_shape, latent_dim, num_classes, width=64, mapping_layers=4):
@@ -86,13 +95,13 @@ class StyleGAN(GAN):
         w = self.mapping(z, training=True)
         w_other = self.mapping(self.sample_latent(ops.shape(z)[0]), training=True)
         batch = ops.shape(z)[0]
-        crossover = keras.random.randint((batch, 1), 1, num_styles, seed=self.seed_generator)
-        mixing = keras.random.uniform((batch, 1), seed=self.seed_generator) < MIXING_PROBABILITY
+        crossover = global_batch.randint((batch, 1), self.seed_generator, 1, num_styles)
+        mixing = global_batch.uniform((batch, 1), self.seed_generator) < MIXING_PROBABILITY
         crossover = ops.where(mixing, crossover, num_styles)
         use_other = ops.arange(num_styles)[None, :] >= crossover  # [B, L]
-        self.generator.get_layer("truncation").w_avg.assign(
-            W_AVG_DECAY * self.generator.get_layer("truncation").w_avg + (1 - W_AVG_DECAY) * ops.mean(w, axis=0)
-        )
+        # The global batch's mean w, so every replica keeps the same average.
+        w_avg = self.generator.get_layer("truncation").w_avg
+        w_avg.assign(W_AVG_DECAY * w_avg + (1 - W_AVG_DECAY) * global_batch.mean(ops.cast(w, w_avg.dtype)))
         return ops.where(use_other[:, :, None], w_other[:, None, :], w[:, None, :])
 
     def generate(self, z, labels=None, training=False):

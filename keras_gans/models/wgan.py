@@ -10,6 +10,7 @@
 import keras
 from keras import ops
 
+from keras_gans import global_batch
 from keras_gans.models.dcgan import DCGAN
 
 
@@ -35,7 +36,7 @@ class WGAN(DCGAN):
         for _ in range(self.n_critic):  # unrolled in the traced step
             d_per_example, real_scores, fake_scores = self.discriminator_step(real, labels)
             self.constrain_critic()
-        g_per_example = self.unrolled_generator_step(real, real_scores, labels)
+        g_per_example = self.unrolled_generator_step(real, labels)
         return self.update_metrics(ops.mean(d_per_example), ops.mean(g_per_example), real_scores, fake_scores)
 
 
@@ -53,7 +54,7 @@ class WGANGP(WGAN):
 
     def discriminator_penalty(self, real, fake, labels):
         shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
-        mix = keras.random.uniform(shape, seed=self.seed_generator)
+        mix = global_batch.uniform(shape, self.seed_generator)
         interpolates = mix * real + (1.0 - mix) * fake
         norm = ops.sqrt(self.squared_gradient_norm(interpolates, labels) + 1e-12)
         return self.gp_weight * ops.square(norm - 1.0) + super().discriminator_penalty(real, fake, labels)

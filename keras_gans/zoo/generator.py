@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from keras_gans import data, images, mixture, sampling
+from keras_gans import data, images, layers, mixture, sampling
 from keras_gans.errors import UsageError
 
 
@@ -19,8 +19,9 @@ class Generator:
     """Samples uint8 images ``[n, H, W, C]`` from a generator taking ``z`` or ``[z, label]``.
 
     Attributes: ``keras_model``, ``latent_dim``, ``num_classes`` (0 when unconditional),
-    ``class_names``, ``image_shape``, ``name``, ``metadata`` (the model card) and
-    ``mixture_components`` (K for a `keras_gans.mixture` of K generators, else 0).
+    ``class_names``, ``image_shape``, ``name``, ``metadata`` (the model card),
+    ``mixture_components`` (K for a `keras_gans.mixture` of K generators, else 0) and
+    ``latent_codes`` (InfoGAN's code layout, ``{"categorical": K, "continuous": C}``, else None).
     """
 
     def __init__(self, keras_model, metadata=None):
@@ -35,14 +36,21 @@ class Generator:
             raise UsageError("a conditional generator needs num_classes in its metadata")
         self.name = self.metadata.get("name", keras_model.name)
         self.mixture_components = mixture.num_components(keras_model)
+        self.latent_codes = layers.latent_layout(keras_model)
 
     def __repr__(self):
         kind = f"{self.num_classes} classes" if self.num_classes else "unconditional"
         return f"Generator({self.name!r}, {self.image_shape}, latent_dim={self.latent_dim}, {kind})"
 
-    def latents(self, n, seed=None, truncation=None):
-        """``n`` standard normal latents (optionally truncated); the same seed, the same latents."""
-        return sampling.latents(n, self.latent_dim, seed, truncation, untruncated=1 if self.mixture_components else 0)
+    def latents(self, n, seed=None, truncation=None, codes=None):
+        """``n`` standard normal latents (optionally truncated); the same seed, the same latents.
+        ``codes`` sets an InfoGAN's codes (`keras_gans.sampling.set_codes`); truncation leaves
+        the code coordinates alone, like a mixture's selector."""
+        untruncated = 1 if self.mixture_components else 0
+        if self.latent_codes:
+            untruncated = 1 + self.latent_codes["continuous"]
+        z = sampling.latents(n, self.latent_dim, seed, truncation, untruncated=untruncated)
+        return z if codes is None else sampling.set_codes(z, self.latent_codes, codes, self.name)
 
     def labels(self, labels, n):
         """Class indices from ints or class names (one label for all, or one per sample)."""
@@ -59,11 +67,11 @@ class Generator:
             out.append(data.to_uint8(np.asarray(self.keras_model(inputs, training=False))))
         return np.concatenate(out) if out else np.zeros((0, *self.image_shape), np.uint8)
 
-    def sample(self, n, labels=None, seed=None, batch_size=256, truncation=None):
+    def sample(self, n, labels=None, seed=None, batch_size=256, truncation=None, codes=None):
         """``n`` samples: uint8 ``[n, H, W, C]``; conditional models cycle through the classes
         unless ``labels`` (ints or class names) are given; ``truncation`` trades variety for
-        fidelity."""
-        return self.generate(self.latents(n, seed, truncation), labels, batch_size)
+        fidelity; ``codes`` sets an InfoGAN's codes, e.g. ``{"category": 3, "continuous": [0.5, -0.5]}``."""
+        return self.generate(self.latents(n, seed, truncation, codes), labels, batch_size)
 
     def interpolate(self, start, end, steps=8, label=None):
         """``steps`` samples along a spherical path from ``start`` to ``end`` (seeds or latents).

@@ -1,0 +1,60 @@
+"""Trains each named family for two steps under OneDeviceStrategy and under MirroredStrategy on two
+logical CPU devices, with every stabiliser the family takes and a weight average (SGD with
+momentum), and writes every variable of both runs to ``OUT/<family>.npz`` (``one_device/i`` and
+``mirrored/i``).
+
+Usage: python tests/replica_parity.py OUT FAMILY [FAMILY ...]. A separate process, because the
+logical devices must be configured before TensorFlow starts.
+"""
+
+import os
+import sys
+import time
+import traceback
+
+import tensorflow as tf
+
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+import family_cases  # noqa: E402
+from keras_gans.strategy import make_strategy  # noqa: E402
+
+
+def train_two_steps(name, strategy):
+    keras.utils.set_random_seed(0)
+    with strategy.scope():
+        gan = family_cases.build(name, seed=1, ema_decay=0.9)
+        # SGD: the update is linear in the gradient, so a mismatch shows as it is. Adam's first
+        # step moves every weight by about the learning rate whatever its gradient's size, which
+        # turns float noise in gradients that are zero in exact arithmetic into visible steps.
+        gan.compile(keras.optimizers.SGD(0.1, momentum=0.5), keras.optimizers.SGD(0.1, momentum=0.5),
+                    **family_cases.stabilizers(name))
+    first, second = family_cases.training_data(name, steps=2)
+    dataset = tf.data.Dataset.from_tensor_slices((first, second)).batch(family_cases.batch_size(name))
+    gan.fit(dataset, epochs=1, steps_per_epoch=2, verbose=0)
+    variables = gan.weights + gan.d_optimizer.variables + gan.g_optimizer.variables
+    return [np.asarray(v.numpy()) for v in variables]
+
+
+def main(out, names):
+    # One strategy object of each kind for all families: new MirroredStrategy objects in one process
+    # reuse collective instance keys and mismatch.
+    strategies = {name: make_strategy(name) for name in ("one_device", "mirrored")}
+    for name in names:
+        started = time.perf_counter()
+        try:
+            runs = {key: train_two_steps(name, strategy) for key, strategy in strategies.items()}
+            np.savez(os.path.join(out, f"{name}.npz"),
+                     **{f"{strategy}/{i}": value for strategy, values in runs.items() for i, value in enumerate(values)})
+        except Exception:  # reported per family; the others still run
+            with open(os.path.join(out, f"{name}.error"), "w") as f:
+                f.write(traceback.format_exc())
+        print(f"{name}: {time.perf_counter() - started:.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2:])

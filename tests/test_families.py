@@ -1,0 +1,143 @@
+"""The battery every registered family passes, parametrised over `keras_gans.models.available()`: a
+new family gets it by registering. Per-family files keep only what is particular to a family.
+
+Checked for each family: shapes, one step changes G and D with finite losses, the ``.keras`` round
+trip in safe mode (`conftest.run_family_test`); one mixed-precision step; two replicas equal one
+device with every stabiliser it takes; each stabiliser accepted or refused with a clear error;
+the sampling hook (`keras_gans.zoo.Generator` sampling N(0, I) latents, with codes where the
+family has them); SavedModel export of its generator.
+"""
+
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+import family_cases
+from conftest import REPO_ROOT, run_family_test, run_translation_family_test
+from keras_gans import models, sampling, zoo
+from keras_gans.errors import UsageError
+from keras_gans.models.base import STABILIZERS
+
+FAMILIES = models.available()
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_shapes_one_step_and_keras_round_trip(name, tmp_path):
+    options = family_cases.network_options(name)
+    if family_cases.is_translation(name):
+        run_translation_family_test(name, tmp_path, family_cases.image_shape(name), **options)
+    else:
+        num_classes = 10 if family_cases.family(name).conditional else 0
+        run_family_test(name, tmp_path, family_cases.image_shape(name), num_classes, **options)
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_mixed_precision_trains(name):
+    """Under mixed_float16 with dynamic loss scaling, steps run with finite losses and change both
+    networks; the first few may be skipped while the loss scale drops from 2^15 to what fits."""
+    previous = keras.mixed_precision.dtype_policy()
+    keras.mixed_precision.set_dtype_policy("mixed_float16")
+    try:
+        gan = family_cases.build(name)
+        gan.compile(keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3)),
+                    keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3)))
+        networks = (gan.generator, gan.discriminator)
+        before = [[w.numpy() for w in network.trainable_weights] for network in networks]
+        first, second = family_cases.training_data(name, steps=1)
+        for _ in range(8):  # BigGAN's D skips 4 steps, to a loss scale of 2^11
+            logs = gan.train_on_batch(first, second, return_dict=True)
+            assert all(np.isfinite(v) for v in logs.values()), logs
+            changed = [any(not np.array_equal(b, w.numpy()) for b, w in zip(weights, network.trainable_weights))
+                       for weights, network in zip(before, networks)]
+            if all(changed):
+                break
+    finally:
+        keras.mixed_precision.set_dtype_policy(previous)
+    assert all(changed), dict(zip(("generator", "discriminator"), changed))
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_each_stabilizer_is_applied_or_refused_by_name(name):
+    gan = family_cases.build(name)
+    for stabilizer in STABILIZERS:
+        setting = {stabilizer: family_cases.STABILIZER_SETTINGS[stabilizer]}
+        if stabilizer == "label_smoothing":
+            setting["loss"] = "non_saturating"
+        compile_with = lambda: gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), **setting)  # noqa: E731
+        if stabilizer in family_cases.family(name).stabilizers:
+            compile_with()
+        else:
+            with pytest.raises(UsageError, match=f"^{stabilizer} does not apply to {name}; families that take it: "):
+                compile_with()
+
+
+@pytest.fixture(scope="module")
+def replica_parity_runs(tmp_path_factory):
+    """Every family trained two steps on one device and on two replicas, by two worker processes
+    in parallel (each family's trace is single-threaded Python)."""
+    out = tmp_path_factory.mktemp("parity")
+    halves = [FAMILIES[0::2], FAMILIES[1::2]]
+    workers = [
+        subprocess.Popen([sys.executable, str(REPO_ROOT / "tests" / "replica_parity.py"), str(out), *half],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for half in halves
+    ]
+    logs = [worker.communicate(timeout=1200)[0] for worker in workers]
+    return out, "\n".join(log[-3000:] for log in logs)
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_two_replicas_train_as_one_device_with_every_stabilizer(name, replica_parity_runs):
+    out, log = replica_parity_runs
+    error = out / f"{name}.error"
+    assert not error.exists(), error.read_text()[-3000:]
+    assert (out / f"{name}.npz").exists(), log
+    runs = np.load(out / f"{name}.npz")
+    count = len([key for key in runs if key.startswith("one_device/")])
+    assert count > 20  # G, D, the weight average, both optimizers' slots, RNG states
+    for i in range(count):
+        one, mirrored = runs[f"one_device/{i}"], runs[f"mirrored/{i}"]
+        np.testing.assert_allclose(mirrored, one, rtol=1e-4, atol=1e-5, err_msg=f"variable {i}")
+
+
+@pytest.mark.parametrize("name", [name for name in FAMILIES if not family_cases.is_translation(name)])
+def test_sampling_hook_draws_what_the_family_trains_on(name):
+    gan = family_cases.build(name)
+    generator = zoo.Generator(gan.sampling_generator, {"name": name, "num_classes": gan.num_classes})
+    labels = generator.labels(None, 4)
+    z = sampling.latents(4, gan.latent_dim, seed=5)
+    images = generator.sample(4, seed=5)
+    np.testing.assert_array_equal(images, generator.generate(z, labels))
+    # The latents the zoo draws are those the training step draws: standard normal.
+    trained_on = np.asarray(gan.sample_latent(4000))
+    assert abs(trained_on.mean()) < 0.05 and abs(trained_on.std() - 1) < 0.05
+    if generator.latent_codes:
+        coded = generator.sample(4, seed=5, codes={"category": 1})
+        assert coded.shape == images.shape and not np.array_equal(coded, images)
+    else:
+        with pytest.raises(UsageError, match="has no latent codes to set"):
+            generator.sample(4, seed=5, codes={"category": 1})
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_saved_model_export_of_the_generator(name, tmp_path):
+    import tensorflow as tf
+
+    from keras_gans import export, zoo
+
+    gan = family_cases.build(name)
+    if family_cases.is_translation(name):
+        # Image-to-image generators export as a plain serving function of the input image.
+        gan.generator.export(str(tmp_path / "saved"), format="tf_saved_model", verbose=False)
+        images = family_cases.training_data(name, steps=1)[0]
+        loaded = tf.saved_model.load(str(tmp_path / "saved"))  # kept: its variables live as long as it does
+        served = loaded.serve(tf.constant(images))
+        np.testing.assert_allclose(np.asarray(served), np.asarray(gan.generator(images, training=False)), atol=1e-5)
+        return
+    card = {"name": name, "num_classes": gan.num_classes, "class_names": [str(c) for c in range(gan.num_classes)]}
+    path = export.export_saved_model(zoo.Generator(gan.sampling_generator, card), str(tmp_path))
+    assert os.path.isfile(os.path.join(path, "saved_model.pb"))
