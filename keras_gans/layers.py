@@ -153,6 +153,33 @@ class ConditionalBatchNormalization(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
+class LatentChunks(keras.layers.Layer):
+    """Splits ``z`` into ``num_chunks`` consecutive chunks of (nearly) equal size, the earlier ones
+    one longer when it does not divide (BigGAN's hierarchical latents, Brock et al. 2019)."""
+
+    def __init__(self, num_chunks, **kwargs):
+        super().__init__(**kwargs)
+        self.num_chunks = int(num_chunks)
+
+    def sizes(self, dim):
+        base, extra = divmod(dim, self.num_chunks)
+        return [base + (1 if i < extra else 0) for i in range(self.num_chunks)]
+
+    def call(self, z):
+        chunks, start = [], 0
+        for size in self.sizes(z.shape[-1]):
+            chunks.append(z[:, start : start + size])
+            start += size
+        return chunks
+
+    def compute_output_shape(self, input_shape):
+        return [(*input_shape[:-1], size) for size in self.sizes(input_shape[-1])]
+
+    def get_config(self):
+        return {**super().get_config(), "num_chunks": self.num_chunks}
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
 class ConstantInput(keras.layers.Layer):
     """A learned ``[size, size, channels]`` tensor, repeated for each example of the batch it is
     called on (StyleGAN's synthesis input, Karras et al. 2019)."""
@@ -163,7 +190,7 @@ class ConstantInput(keras.layers.Layer):
 
     def build(self, input_shape):
         shape = (1, self.size, self.size, self.channels)
-        self.constant = self.add_weight(shape=shape, initializer="random_normal", name="constant")
+        self.constant = self.add_weight(shape=shape, initializer=keras.initializers.RandomNormal(0.0, 1.0), name="constant")
 
     def call(self, batch_reference):
         return ops.repeat(self.constant, ops.shape(batch_reference)[0], axis=0)
@@ -176,13 +203,46 @@ class ConstantInput(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
+class EqualizedDense(keras.layers.Layer):
+    """A dense layer with the equalised learning rate of Karras et al. 2018 ("Progressive Growing
+    of GANs", sec. 4.1), as StyleGAN uses it: weights stored as N(0, 1 / lr_multiplier^2) draws and
+    scaled at run time by c = lr_multiplier / sqrt(fan_in) (biases by lr_multiplier). Adam's steps
+    are about the same size for every stored weight, so every layer's effective weights move at the
+    same rate relative to their scale, and a layer with lr_multiplier 0.01 (StyleGAN's mapping
+    network) 100 times slower."""
+
+    def __init__(self, units, lr_multiplier=1.0, bias_initializer=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.lr_multiplier, self.bias_initializer = int(units), float(lr_multiplier), float(bias_initializer)
+
+    def build(self, input_shape):
+        fan_in = input_shape[-1]
+        self.weight_gain = self.lr_multiplier / fan_in**0.5
+        self.kernel = self.add_weight(shape=(fan_in, self.units), name="kernel",
+                                      initializer=keras.initializers.RandomNormal(0.0, 1.0 / self.lr_multiplier))
+        self.bias = self.add_weight(shape=(self.units,), name="bias",
+                                    initializer=keras.initializers.Constant(self.bias_initializer / self.lr_multiplier))
+
+    def call(self, x):
+        return ops.matmul(x, self.kernel * self.weight_gain) + self.bias * self.lr_multiplier
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "lr_multiplier": self.lr_multiplier,
+                "bias_initializer": self.bias_initializer}
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
 class ModulatedConv2D(keras.layers.Layer):
     """StyleGAN2's modulated convolution (Karras et al. 2020, sec. 2.2) on ``[features, style]``:
     an affine map of the style scales each input channel, then demodulation rescales each output
     channel to unit expected variance. Scaling the activations instead of the weights is the
     same computation and needs no grouped convolution. Optional bilinear 2x upsampling first.
     With ``style_index``, the style input is ``[batch, layers, w_dim]`` and this layer takes its
-    own row."""
+    own row. Both the affine map and the kernel have the equalised learning rate (`EqualizedDense`;
+    the kernel is N(0, 1) scaled by 1 / sqrt(fan_in) at run time), as in StyleGAN2."""
 
     def __init__(self, filters, kernel_size=3, demodulate=True, upsample=False, style_index=None, **kwargs):
         super().__init__(**kwargs)
@@ -192,10 +252,11 @@ class ModulatedConv2D(keras.layers.Layer):
     def build(self, input_shape):
         features_shape, style_shape = input_shape
         channels = features_shape[-1]
-        self.affine = keras.layers.Dense(channels, bias_initializer="ones", name="affine")
+        self.affine = EqualizedDense(channels, bias_initializer=1.0, name="affine")
         self.affine.build((style_shape[0], style_shape[-1]))
         self.kernel = self.add_weight(shape=(self.kernel_size, self.kernel_size, channels, self.filters),
-                                      initializer="he_normal", name="kernel")
+                                      initializer=keras.initializers.RandomNormal(0.0, 1.0), name="kernel")
+        self.weight_gain = (self.kernel_size * self.kernel_size * channels) ** -0.5
         self.bias = self.add_weight(shape=(self.filters,), initializer="zeros", name="bias")
 
     def call(self, inputs):
@@ -205,9 +266,10 @@ class ModulatedConv2D(keras.layers.Layer):
         scale = self.affine(style)  # [B, in]
         if self.upsample:
             features = ops.image.resize(features, (features.shape[1] * 2, features.shape[2] * 2), interpolation="bilinear")
-        out = ops.conv(features * scale[:, None, None, :], self.kernel, padding="same")
+        kernel = self.kernel * self.weight_gain
+        out = ops.conv(features * scale[:, None, None, :], kernel, padding="same")
         if self.demodulate:
-            weight_energy = ops.sum(ops.square(self.kernel), axis=(0, 1))  # [in, out]
+            weight_energy = ops.sum(ops.square(kernel), axis=(0, 1))  # [in, out]
             out = out * ops.rsqrt(ops.matmul(ops.square(scale), weight_energy) + 1e-8)[:, None, None, :]
         return out + self.bias
 
@@ -234,7 +296,9 @@ class NoiseInjection(keras.layers.Layer):
 
     def build(self, input_shape):
         self.strength = self.add_weight(shape=(input_shape[-1],), initializer="zeros", name="strength")
-        self.fixed_noise = self.add_weight(shape=(1, input_shape[1], input_shape[2], 1), initializer="random_normal",
+        # Standard normal, as the training noise (Keras' "random_normal" has a std of 0.05).
+        self.fixed_noise = self.add_weight(shape=(1, input_shape[1], input_shape[2], 1),
+                                           initializer=keras.initializers.RandomNormal(0.0, 1.0),
                                            trainable=False, name="fixed_noise")
 
     def call(self, features, training=False):

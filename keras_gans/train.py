@@ -28,8 +28,9 @@ def define_flags():
         "model", "cgan",
         "GAN family: gan (MLP, Goodfellow 2014), dcgan (Radford 2015), cgan (conditional, projection D), "
         "acgan (auxiliary classifier), infogan (latent codes), lsgan (least squares), wgan (weight clipping), "
-        "wgan_gp (gradient penalty), sngan (spectral norm, hinge), biggan (small, 32x32), stylegan (small, 32x32), "
-        "pix2pix (paired image-to-image), cyclegan (unpaired image-to-image).",
+        "wgan_gp (gradient penalty), dragan (penalty around real data), sngan (spectral norm, hinge), "
+        "biggan (small, 32x32), stylegan (small, 32x32), pix2pix (paired image-to-image), "
+        "cyclegan (unpaired image-to-image).",
     )
     flags.DEFINE_string("dataset", "fashion_mnist", "Dataset name (a TFDS name, or a name for --data_dir).")
     flags.DEFINE_string(
@@ -66,9 +67,12 @@ def define_flags():
         "extra_layers", 0, "DCGAN-style families: 3x3 convolutions added at half the image size to G and D.",
         lower_bound=0,
     )
-    flags.DEFINE_integer("n_critic", None, "wgan, wgan_gp: critic steps per generator step (5).")
+    flags.DEFINE_integer(
+        "n_critic", None, "D steps per G step, each on a fresh real batch (the family's default: 5 for wgan and "
+        "wgan_gp, 2 for biggan, else 1).", lower_bound=1,
+    )
     flags.DEFINE_float("clip_value", None, "wgan: the critic's weight-clipping bound (0.01).")
-    flags.DEFINE_float("gp_weight", None, "wgan_gp: gradient-penalty weight lambda (10).")
+    flags.DEFINE_float("gp_weight", None, "wgan_gp, dragan: gradient-penalty weight lambda (10).")
     flags.DEFINE_float("class_weight", None, "acgan: weight of the auxiliary classification loss (1).")
     flags.DEFINE_float("info_weight", None, "infogan: weight lambda of the information term (1).")
     flags.DEFINE_float("orthogonal_weight", None, "biggan: orthogonal regularisation beta of G (1e-4).")
@@ -79,8 +83,9 @@ def define_flags():
     flags.DEFINE_integer("batch_size", 64, "Global batch size, split across replicas.")
     flags.DEFINE_integer("epochs", 10, "Number of passes over the data (ignored when --steps > 0).")
     flags.DEFINE_integer("steps", 0, "Total training steps; 0 means --epochs epochs.")
-    flags.DEFINE_float("lr_g", 2e-4, "Generator learning rate (Adam).")
-    flags.DEFINE_float("lr_d", 2e-4, "Discriminator learning rate (Adam); differs from lr_g for TTUR.")
+    flags.DEFINE_enum("optimizer", "adam", list(OPTIMIZERS), "Optimizer of both networks: adam, or rmsprop (WGAN's).")
+    flags.DEFINE_float("lr_g", 2e-4, "Generator learning rate.")
+    flags.DEFINE_float("lr_d", 2e-4, "Discriminator learning rate; differs from lr_g for TTUR.")
     flags.DEFINE_float(
         "lr_decay_fraction", 0.0, "Decay both learning rates linearly to zero over this last fraction of training "
         "(0: constant; 0.5: CycleGAN's schedule; 1: SNGAN's linear decay)."
@@ -111,8 +116,21 @@ def define_flags():
 # Arguments that fix what a checkpoint contains: a resumed run must use the same ones.
 _ARCHITECTURE_ARGS = (
     "model", "dataset", "image_size", "latent_dim", "width", "ema_decay", "minibatch_stddev", "extra_layers",
-    "mixed_precision",
+    "mixed_precision", "optimizer",
 )
+
+
+def make_optimizer(name, learning_rate, beta1, beta2):
+    """``adam``: Adam(beta1, beta2). ``rmsprop``: RMSProp without momentum, decay 0.99 and
+    epsilon 1e-8, as the WGAN authors' code (PyTorch's defaults); the betas are Adam's only."""
+    import keras
+
+    if name == "adam":
+        return keras.optimizers.Adam(learning_rate, beta_1=beta1, beta_2=beta2)
+    return keras.optimizers.RMSprop(learning_rate, rho=0.99, epsilon=1e-8)
+
+
+OPTIMIZERS = ("adam", "rmsprop")
 
 
 @dataclasses.dataclass
@@ -156,6 +174,7 @@ def run(
     batch_size=64,
     epochs=10,
     steps=0,
+    optimizer="adam",
     lr_g=2e-4,
     lr_d=2e-4,
     lr_decay_fraction=0.0,
@@ -189,7 +208,7 @@ def run(
     if loss:
         losses.get(loss)
     family_options = _family_options(
-        model, ("compile",), n_critic=n_critic, clip_value=clip_value, gp_weight=gp_weight,
+        model, ("compile",), clip_value=clip_value, gp_weight=gp_weight,
         class_weight=class_weight, info_weight=info_weight, orthogonal_weight=orthogonal_weight, l1_weight=l1_weight,
         cycle_weight=cycle_weight, identity_weight=identity_weight,
     )
@@ -237,10 +256,6 @@ def run(
             f"--batch_size={batch_size} does not split evenly over {dist.num_replicas_in_sync} replicas; "
             f"use a multiple of {dist.num_replicas_in_sync}."
         )
-    steps_per_epoch = source.num_examples // batch_size
-    total_steps = steps if steps > 0 else epochs * steps_per_epoch
-    pipeline = data.make_pipeline(source, batch_size, shuffle=True, seed=seed, repeat=True)
-
     previous_policy = keras.mixed_precision.dtype_policy()
     if mixed_precision:
         keras.mixed_precision.set_dtype_policy("mixed_float16")
@@ -250,8 +265,8 @@ def run(
                 source.image_shape, latent_dim, num_classes=source.num_classes, seed=seed,
                 ema_decay=ema_decay or None, width=width, **network_options,
             )
-            d_optimizer = keras.optimizers.Adam(lr_d, beta_1=beta1, beta_2=beta2)
-            g_optimizer = keras.optimizers.Adam(lr_g, beta_1=beta1, beta_2=beta2)
+            d_optimizer = make_optimizer(optimizer, lr_d, beta1, beta2)
+            g_optimizer = make_optimizer(optimizer, lr_g, beta1, beta2)
             if mixed_precision:
                 d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
                 g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)
@@ -259,12 +274,22 @@ def run(
             gan.compile(
                 d_optimizer, g_optimizer, loss=loss, label_smoothing=label_smoothing, instance_noise=instance_noise,
                 r1_gamma=r1_gamma, diff_augment=diff_augment, feature_matching=feature_matching,
-                unrolled_steps=unrolled_steps, jit_compile=bool(jit_compile), **family_options,
+                unrolled_steps=unrolled_steps, n_critic=n_critic, jit_compile=bool(jit_compile), **family_options,
             )
             checkpoint = tf.train.Checkpoint(
                 g_optimizer=g_optimizer, d_optimizer=d_optimizer, rng_state=gan.seed_generator.state,
                 **gan.checkpoint_objects(),
             )
+        # A step takes a real batch for each D update (n_critic of them).
+        step_batch_size = batch_size * gan.real_batches_per_step
+        steps_per_epoch = source.num_examples // step_batch_size
+        if not steps_per_epoch:
+            raise UsageError(
+                f"{source.description} has {source.num_examples} examples, fewer than one step takes "
+                f"({step_batch_size} = --batch_size x {gan.real_batches_per_step} D steps); lower --batch_size."
+            )
+        total_steps = steps if steps > 0 else epochs * steps_per_epoch
+        pipeline = data.make_pipeline(source, step_batch_size, shuffle=True, seed=seed, repeat=True)
         manager = tf.train.CheckpointManager(checkpoint, os.path.join(work_dir, "checkpoints"), keep_checkpoints)
         # Every worker restores the chief's newest checkpoint, so all start from the same state.
         latest = tf.train.latest_checkpoint(os.path.join(logdir, "checkpoints"))
@@ -278,7 +303,7 @@ def run(
             if source.kind == "labelled"
             else callbacks.TranslationSamples(next(iter(pipeline)), rows=min(batch_size, 4))
         )
-        throughput = callbacks.Throughput(batch_size)
+        throughput = callbacks.Throughput(step_batch_size)
         training_callbacks = [
             callbacks.NonFiniteGuard(manager),
             callbacks.Checkpointer(manager, checkpoint_every),

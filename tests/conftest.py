@@ -74,8 +74,9 @@ def run_family_test(name, tmp_path, image_shape=(28, 28, 1), num_classes=10, bat
     assert np.array(gan.discriminate(fake, labels)).shape == (batch_size,)
 
     g_before, d_before = _weights(gan.generator), _weights(gan.discriminator)
-    real = np.random.default_rng(1).uniform(-1, 1, (batch_size, *image_shape)).astype("float32")
-    logs = gan.train_on_batch(real, labels, return_dict=True)
+    # A step takes a real batch for each of its D updates.
+    real = np.random.default_rng(1).uniform(-1, 1, (batch_size * gan.real_batches_per_step, *image_shape))
+    logs = gan.train_on_batch(real.astype("float32"), np.tile(labels, gan.real_batches_per_step), return_dict=True)
     assert set(logs) >= {"d_loss", "g_loss", "d_real", "d_fake"}
     assert all(np.isfinite(v) for v in logs.values()), logs
     for before, network in ((g_before, gan.generator), (d_before, gan.discriminator)):

@@ -14,6 +14,7 @@ STABILIZER_SETTINGS = {
     "diff_augment": "color,translation,cutout",
     "feature_matching": 0.1,
     "unrolled_steps": 1,
+    "n_critic": 2,
 }
 LATENT_DIM = 16
 
@@ -69,10 +70,11 @@ def stabilizers(name):
     return chosen
 
 
-def training_data(name, steps=2, seed=0):
-    """(first, second) arrays for ``steps`` global batches: images and labels, or image pairs."""
+def training_data(name, steps=2, seed=0, batches_per_step=1):
+    """(first, second) arrays for ``steps`` steps of ``batches_per_step`` global batches (a model's
+    `real_batches_per_step`): images and labels, or image pairs."""
     rng = np.random.default_rng(seed)
-    count = steps * batch_size(name)
+    count = steps * batches_per_step * batch_size(name)
     first = rng.uniform(-1, 1, (count, *image_shape(name))).astype("float32")
     if is_translation(name):
         return first, rng.uniform(-1, 1, (count, *image_shape(name))).astype("float32")

@@ -31,10 +31,11 @@ def train_two_steps(name, strategy):
         # SGD: the update is linear in the gradient, so a mismatch shows as it is. Adam's first
         # step moves every weight by about the learning rate whatever its gradient's size, which
         # turns float noise in gradients that are zero in exact arithmetic into visible steps.
-        gan.compile(keras.optimizers.SGD(0.1, momentum=0.5), keras.optimizers.SGD(0.1, momentum=0.5),
+        gan.compile(keras.optimizers.SGD(0.01, momentum=0.5), keras.optimizers.SGD(0.01, momentum=0.5),
                     **family_cases.stabilizers(name))
-    first, second = family_cases.training_data(name, steps=2)
-    dataset = tf.data.Dataset.from_tensor_slices((first, second)).batch(family_cases.batch_size(name))
+    per_step = gan.real_batches_per_step
+    first, second = family_cases.training_data(name, steps=2, batches_per_step=per_step)
+    dataset = tf.data.Dataset.from_tensor_slices((first, second)).batch(family_cases.batch_size(name) * per_step)
     gan.fit(dataset, epochs=1, steps_per_epoch=2, verbose=0)
     variables = gan.weights + gan.d_optimizer.variables + gan.g_optimizer.variables
     return [np.asarray(v.numpy()) for v in variables]

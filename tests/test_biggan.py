@@ -43,3 +43,26 @@ def test_truncated_latents_stay_within_the_threshold():
     z = sampling.latents(2000, 16, seed=0, truncation=0.5)
     assert np.abs(z).max() <= 0.5 and z.shape == (2000, 16)
     np.testing.assert_array_equal(z, sampling.latents(2000, 16, seed=0, truncation=0.5))
+
+
+def test_hierarchical_latents_reach_every_block_and_two_d_steps_per_g_step():
+    from keras_gans.layers import LatentChunks
+
+    assert LatentChunks(3).sizes(10) == [4, 3, 3]
+    gan = build_family("biggan", image_shape=(32, 32, 3), num_classes=10, latent_dim=20, width=8)
+    assert gan.n_critic == 2
+    chunk_layer = next(layer for layer in gan.generator.layers if isinstance(layer, LatentChunks))
+    assert chunk_layer.num_chunks == 4  # the first layer and three residual blocks (4 -> 32)
+    # Conditional batch norm starts as plain batch norm (zero kernels): give it a trained-like state.
+    rng = np.random.default_rng(0)
+    for layer in gan.generator.layers:
+        if isinstance(layer, ConditionalBatchNormalization):
+            for dense in (layer.gamma, layer.beta):
+                dense.kernel.assign(0.1 * rng.standard_normal(dense.kernel.shape).astype("float32"))
+    z = rng.standard_normal((2, 20)).astype("float32")
+    labels = np.array([1, 2], "int32")
+    base = np.asarray(gan.generate(z, labels))
+    for start, size in ((0, 5), (5, 5), (10, 5), (15, 5)):  # the first layer's chunk, then each block's
+        moved = z.copy()
+        moved[:, start : start + size] += 1.0
+        assert np.abs(np.asarray(gan.generate(moved, labels)) - base).max() > 1e-4

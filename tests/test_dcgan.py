@@ -22,9 +22,13 @@ def test_extra_layers_add_stride_one_convolutions_at_half_size(tmp_path, family)
     plain = build_family(family, num_classes=num_classes, width=8)
     deeper = run_family_test(family, tmp_path, num_classes=num_classes, width=8, extra_layers=2)
 
+    def layers_of(network):  # nested models' layers too (InfoGAN's G wraps the DCGAN one)
+        for layer in network.layers:
+            yield from layers_of(layer) if isinstance(layer, keras.Model) else [layer]
+
     def stride_one_convolutions(network):
         found = []
-        for layer in network.layers:
+        for layer in layers_of(network):
             convolution = getattr(layer, "layer", layer)  # a spectrally normalised one is wrapped
             if type(convolution) is keras.layers.Conv2D and convolution.strides == (1, 1):
                 found.append(layer.output.shape[1:3])
@@ -33,3 +37,13 @@ def test_extra_layers_add_stride_one_convolutions_at_half_size(tmp_path, family)
     for name in ("generator", "discriminator"):
         assert stride_one_convolutions(getattr(plain, name)) == []
         assert stride_one_convolutions(getattr(deeper, name)) == [(14, 14)] * 2, name
+
+
+def test_dcgan_has_the_papers_initialisation_and_batch_norm_in_d():
+    gan = build_family("dcgan", num_classes=0, width=8)
+    kernels = [w.numpy() for w in gan.generator.weights + gan.discriminator.weights if "kernel" in w.path]
+    assert all(abs(k.std() - 0.02) < 0.004 for k in kernels if k.size > 1000)
+    normalised = [layer for layer in gan.discriminator.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    assert len(normalised) == 1  # every convolution but the first (28x28: two convolutions)
+    critic = build_family("wgan_gp", num_classes=0, width=8)  # the gradient penalty is per example
+    assert not any(isinstance(layer, keras.layers.BatchNormalization) for layer in critic.discriminator.layers)

@@ -47,7 +47,7 @@ def test_mixed_precision_trains(name):
                     keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3)))
         networks = (gan.generator, gan.discriminator)
         before = [[w.numpy() for w in network.trainable_weights] for network in networks]
-        first, second = family_cases.training_data(name, steps=1)
+        first, second = family_cases.training_data(name, steps=1, batches_per_step=gan.real_batches_per_step)
         for _ in range(8):  # BigGAN's D skips 4 steps, to a loss scale of 2^11
             logs = gan.train_on_batch(first, second, return_dict=True)
             assert all(np.isfinite(v) for v in logs.values()), logs

@@ -190,4 +190,4 @@ def test_a_stabilizer_the_family_ignores_is_refused_in_one_line(tmp_path, shared
                      "--r1_gamma=1", "--steps=1", f"--logdir={tmp_path / 'run'}")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith(
-        "error: r1_gamma does not apply to pix2pix; families that take it: gan, dcgan, cgan")
+        "error: r1_gamma does not apply to pix2pix; families that take it: gan, cgan, acgan")

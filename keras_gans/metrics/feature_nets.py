@@ -5,9 +5,9 @@
 * ``inception_v3``: ``keras.applications.InceptionV3`` with ImageNet weights (Keras' usual
   download, or a local ``.h5``/``.weights.h5`` file): 2048-d pool features and the 1000 logits, at
   299x299 with the standard preprocessing (grayscale tiled to three channels, bilinear resize; the
-  network's own scaling is x/127.5 - 1, which is our [-1, 1] range already). Numbers from it are
-  comparable with published FIDs computed on 10k real test vs 10k generated images (Lucic et al.
-  2018), not with 50k-sample FIDs.
+  network's own scaling is x/127.5 - 1, which is our [-1, 1] range already). Its FIDs are not
+  comparable with published ones: Keras' ImageNet weights are not the Inception graph (TTUR's
+  ``classify_image_graph_def.pb``) that TTUR, TF-GAN and pytorch-fid compute FID with.
 """
 
 import keras

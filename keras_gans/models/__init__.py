@@ -2,7 +2,7 @@
 
 from keras_gans.errors import UsageError
 from keras_gans.models import (
-    acgan, biggan, cgan, cyclegan, dcgan, gan, infogan, lsgan, pix2pix, sngan, stylegan, wgan,
+    acgan, biggan, cgan, cyclegan, dcgan, dragan, gan, infogan, lsgan, pix2pix, sngan, stylegan, wgan,
 )
 from keras_gans.models.base import GAN
 
@@ -15,6 +15,7 @@ FAMILIES = {
     "lsgan": lsgan.LSGAN,
     "wgan": wgan.WGAN,
     "wgan_gp": wgan.WGANGP,
+    "dragan": dragan.DRAGAN,
     "sngan": sngan.SNGAN,
     "biggan": biggan.BigGAN,
     "stylegan": stylegan.StyleGAN,

@@ -14,8 +14,11 @@ from keras import ops
 from keras_gans import augment, global_batch, losses
 from keras_gans.errors import UsageError
 
-# The stabilisers `GAN.compile` takes; a family declares in ``stabilizers`` which its update applies.
-STABILIZERS = ("label_smoothing", "instance_noise", "r1_gamma", "diff_augment", "feature_matching", "unrolled_steps")
+# The options of the update `GAN.compile` takes; a family declares in ``stabilizers`` which its
+# update applies (``n_critic``: only above 1).
+STABILIZERS = (
+    "label_smoothing", "instance_noise", "r1_gamma", "diff_augment", "feature_matching", "unrolled_steps", "n_critic",
+)
 
 
 def family_name(family):
@@ -51,6 +54,8 @@ class GAN(keras.Model):
     stabilizers = STABILIZERS
     # Whether the networks take square images of a given side; None: images of any shape.
     takes_side = None
+    # D updates per G update, each on a fresh real batch, unless compile() says otherwise.
+    default_n_critic = 1
 
     def __init__(self, generator, discriminator, latent_dim, num_classes=0, seed=None, ema_decay=None, **kwargs):
         super().__init__(**kwargs)
@@ -100,7 +105,7 @@ class GAN(keras.Model):
         return cls(generator, discriminator, latent_dim, num_classes=num_classes, seed=seed, ema_decay=ema_decay)
 
     def compile(self, d_optimizer, g_optimizer, loss=None, label_smoothing=0.0, instance_noise=0.0, r1_gamma=0.0,
-                diff_augment="", feature_matching=0.0, unrolled_steps=0, **kwargs):
+                diff_augment="", feature_matching=0.0, unrolled_steps=0, n_critic=None, **kwargs):
         """Sets the two optimizers, the adversarial loss and the stabilisers.
 
         Args:
@@ -118,14 +123,22 @@ class GAN(keras.Model):
             unrolled_steps: G is updated against D after this many more D steps, then D and its
                 optimizer are restored (Metz et al. 2017, without differentiating through the
                 unrolled steps).
+            n_critic: D updates per G update, each on a fresh real batch (Arjovsky et al. 2017's
+                and Gulrajani et al. 2017's Algorithm 1; BigGAN takes 2); None: the family's
+                ``default_n_critic``. A step then takes ``n_critic`` batches of real data
+                (`real_batches_per_step`).
 
         Both optimizers are built here, so a checkpoint restores their slots before the first step.
         Under a `tf.distribute` strategy, call it inside ``strategy.scope()``.
         """
         super().compile(**kwargs)
+        self.n_critic = int(self.default_n_critic if n_critic is None else n_critic)
+        if self.n_critic < 1:
+            raise UsageError(f"n_critic must be at least 1; got {n_critic}.")
         self._refuse_unsupported_stabilizers(
             label_smoothing=label_smoothing, instance_noise=instance_noise, r1_gamma=r1_gamma,
             diff_augment=diff_augment, feature_matching=feature_matching, unrolled_steps=unrolled_steps,
+            n_critic=self.n_critic > 1,
         )
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
@@ -170,6 +183,11 @@ class GAN(keras.Model):
         # Both networks are built at construction. Keras' symbolic build would pull a batch and
         # reduce it across replicas, which fails under MultiWorkerMirroredStrategy (Keras 3.15).
         return
+
+    @property
+    def real_batches_per_step(self):
+        """How many batches of real data one `train_step` takes (one per D update)."""
+        return self.n_critic
 
     @property
     def generator_variables(self):
@@ -250,6 +268,10 @@ class GAN(keras.Model):
             total_score = ops.sum(self.discriminate(images, labels, training=True))
         gradients = tape.gradient(total_score, images)
         return ops.sum(ops.square(gradients), axis=list(range(1, len(images.shape))))
+
+    def unit_gradient_penalty(self, points, labels=None):
+        """(|grad_x D(x)| - 1)^2 per example at ``points`` (WGAN-GP's and DRAGAN's penalty)."""
+        return ops.square(ops.sqrt(self.squared_gradient_norm(points, labels) + 1e-12) - 1.0)
 
     def reduce_loss(self, per_example_loss):
         """Sum over this replica's examples divided by the global batch size.
@@ -372,10 +394,30 @@ class GAN(keras.Model):
             variable.assign(backup)
         return g_per_example
 
+    def critic_batches(self, real, labels):
+        """The ``n_critic`` real batches of a step's data. The data holds ``n_critic`` examples for
+        each example of a D update, consecutively: batch i takes every ``n_critic``-th example
+        from the i-th, so each replica's rows split the same way as one device's."""
+        if self.n_critic == 1:
+            return [(real, labels)]
+        if real.shape[0] is not None and real.shape[0] % self.n_critic:
+            raise UsageError(
+                f"a step of {family_name(type(self))} takes n_critic={self.n_critic} real batches, so a multiple of "
+                f"{self.n_critic} examples; got {real.shape[0]} (see real_batches_per_step)."
+            )
+        grouped = ops.reshape(real, (-1, self.n_critic, *real.shape[1:]))
+        grouped_labels = None if labels is None else ops.reshape(labels, (-1, self.n_critic))
+        return [(grouped[:, i], None if labels is None else grouped_labels[:, i]) for i in range(self.n_critic)]
+
+    def constrain_critic(self):
+        """Runs after each D update; WGAN clips D's weights here."""
+
     def train_step(self, data):
         real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
-        d_per_example, real_scores, fake_scores = self.discriminator_step(real, labels)
-        g_per_example = self.unrolled_generator_step(real, labels)
+        for critic_real, critic_labels in self.critic_batches(real, labels):  # unrolled in the traced step
+            d_per_example, real_scores, fake_scores = self.discriminator_step(critic_real, critic_labels)
+            self.constrain_critic()
+        g_per_example = self.unrolled_generator_step(critic_real, critic_labels)
         return self.update_metrics(ops.mean(d_per_example), ops.mean(g_per_example), real_scores, fake_scores)
 
     # -- serialization --------------------------------------------------------------------------

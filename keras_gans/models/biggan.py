@@ -1,19 +1,23 @@
 """BigGAN, small (28x28, 32x32, ...): Brock, Donahue & Simonyan 2019, "Large Scale GAN Training for
 High Fidelity Natural Image Synthesis" (arXiv:1809.11096).
 
-Residual G with class-conditional batch norm (conditioned on a shared class embedding concatenated
-with z), residual D with spectral norm everywhere, global sum pooling and a projection head
-(Miyato & Koyama 2018), hinge loss, orthogonal regularisation of G's weights
-(beta * |W^T W * (1 - I)|_F^2, beta = 1e-4), and an EMA generator (``--ema_decay``). Sampling with
-truncation: `keras_gans.sampling.latents(..., truncation=0.5)`. Spectral norm in G and
-self-attention are left out of this small variant.
+Residual G with class-conditional batch norm and hierarchical latents (z split into one chunk for
+the first layer and one per residual block, each block's batch norm conditioned on its chunk and
+the shared class embedding), residual D with spectral norm everywhere, global sum pooling and a
+projection head (Miyato & Koyama 2018), hinge loss, two D steps per G step, orthogonal
+regularisation of G's weights (beta * |W^T W * (1 - I)|_F^2, beta = 1e-4), and an EMA generator
+(``--ema_decay``). Sampling with truncation: `keras_gans.sampling.latents(..., truncation=0.5)`.
+
+Deviations from the paper (a small variant for 28x28 and 32x32 images):
+- No spectral norm in G and no self-attention block.
+- Blocks keep 4 x width channels throughout (the paper's CIFAR model does the same).
 """
 
 import keras
 from keras import layers, ops
 
 from keras_gans.errors import UsageError
-from keras_gans.layers import ConditionalBatchNormalization, SpectralNormalization
+from keras_gans.layers import ConditionalBatchNormalization, LatentChunks, SpectralNormalization
 from keras_gans.models.base import GAN, STABILIZERS
 from keras_gans.models.dcgan import check_square, doublings, maybe_spectral, start_size, takes_side
 
@@ -41,15 +45,19 @@ def _discriminator_block(h, filters, downsample=True, first=False):
 
 def build_generator(image_shape, latent_dim, num_classes, width=64, embedding_dim=128):
     """Residual blocks that double the side from `start_size` (4 -> 32 as in the paper's CIFAR
-    model; 7 -> 28 for MNIST-sized data, which a resize would blur)."""
+    model; 7 -> 28 for MNIST-sized data, which a resize would blur), with hierarchical latents."""
     check_square(image_shape)
     size = start_size(image_shape[0])
+    blocks = doublings(image_shape[0])
+    if latent_dim < blocks + 1:
+        raise UsageError(f"biggan splits z into {blocks + 1} chunks here: it needs latent_dim >= {blocks + 1}.")
     z = keras.Input((latent_dim,), name="z")
     label = keras.Input((), dtype="int32", name="label")
-    condition = layers.Concatenate()([z, layers.Embedding(num_classes, embedding_dim, name="shared_embedding")(label)])
-    h = layers.Reshape((size, size, 4 * width))(layers.Dense(size * size * 4 * width)(z))
-    for _ in range(doublings(image_shape[0])):
-        h = _generator_block(h, condition, 4 * width)
+    chunks = LatentChunks(blocks + 1)(z)
+    embedding = layers.Embedding(num_classes, embedding_dim, name="shared_embedding")(label)
+    h = layers.Reshape((size, size, 4 * width))(layers.Dense(size * size * 4 * width)(chunks[0]))
+    for chunk in chunks[1:]:
+        h = _generator_block(h, layers.Concatenate()([chunk, embedding]), 4 * width)
     h = layers.ReLU()(layers.BatchNormalization(synchronized=True)(h))
     h = layers.Conv2D(image_shape[-1], 3, padding="same")(h)
     return keras.Model([z, label], layers.Activation("tanh", dtype="float32", name="image")(h), name="generator")
@@ -87,6 +95,7 @@ class BigGAN(GAN):
 
     conditional = True
     default_loss = "hinge"
+    default_n_critic = 2
     takes_side = staticmethod(takes_side)
     # Feature matching reads a flattened feature layer, which global sum pooling replaces here.
     stabilizers = tuple(name for name in STABILIZERS if name != "feature_matching")

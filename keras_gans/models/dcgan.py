@@ -14,7 +14,7 @@ from keras import layers
 
 from keras_gans.errors import UsageError
 from keras_gans.layers import MinibatchStdDev, SpectralNormalization
-from keras_gans.models.base import GAN
+from keras_gans.models.base import GAN, STABILIZERS
 
 
 def start_size(image_size):
@@ -44,8 +44,10 @@ def check_square(image_shape):
         )
 
 
-def build_generator(image_shape, latent_dim, width=64, num_classes=0, label_embedding_dim=50, extra_layers=0):
+def build_generator(image_shape, latent_dim, width=64, num_classes=0, label_embedding_dim=50, extra_layers=0,
+                    kernel_initializer="glorot_uniform"):
     """``z`` (and a class label, embedded and concatenated: Mirza & Osindero 2014) -> image in [-1, 1]."""
+    init = {"kernel_initializer": kernel_initializer}
     check_square(image_shape)
     height, _, channels = image_shape
     size = start_size(height)
@@ -58,28 +60,35 @@ def build_generator(image_shape, latent_dim, width=64, num_classes=0, label_embe
         label = keras.Input((), dtype="int32", name="label")
         inputs.append(label)
         h = layers.Concatenate()([z, layers.Embedding(num_classes, label_embedding_dim)(label)])
-    h = layers.Dense(size * size * filters, use_bias=False)(h)
+    h = layers.Dense(size * size * filters, use_bias=False, **init)(h)
     # Synchronized batch norm: the same statistics on one device and across replicas.
     h = layers.ReLU()(layers.BatchNormalization(synchronized=True)(h))
     h = layers.Reshape((size, size, filters))(h)
-    h = layers.Conv2DTranspose(filters // 2, 5, padding="same", use_bias=False)(h)
+    h = layers.Conv2DTranspose(filters // 2, 5, padding="same", use_bias=False, **init)(h)
     h = layers.ReLU()(layers.BatchNormalization(synchronized=True)(h))
     for i in range(upsamplings - 1):
-        h = layers.Conv2DTranspose(filters // 4 // 2**i, 5, strides=2, padding="same", use_bias=False)(h)
+        h = layers.Conv2DTranspose(filters // 4 // 2**i, 5, strides=2, padding="same", use_bias=False, **init)(h)
         h = layers.ReLU()(layers.BatchNormalization(synchronized=True)(h))
     for _ in range(extra_layers):
-        h = layers.Conv2D(h.shape[-1], 3, padding="same", use_bias=False)(h)
+        h = layers.Conv2D(h.shape[-1], 3, padding="same", use_bias=False, **init)(h)
         h = layers.ReLU()(layers.BatchNormalization(synchronized=True)(h))
-    image = layers.Conv2DTranspose(channels, 5, strides=2, padding="same")(h)
+    image = layers.Conv2DTranspose(channels, 5, strides=2, padding="same", **init)(h)
     # float32 output under mixed precision: images and losses stay in full precision.
     image = layers.Activation("tanh", dtype="float32", name="image")(image)
     return keras.Model(inputs if num_classes else z, image, name="generator")
 
 
-def discriminator_features(image_shape, width=64, spectral_norm=False, minibatch_stddev=False, extra_layers=0):
+def discriminator_features(image_shape, width=64, spectral_norm=False, minibatch_stddev=False, extra_layers=0,
+                           batch_norm=False, kernel_initializer="glorot_uniform"):
     """(image input, flat features) of the DCGAN discriminator body: strided 5x5 convolutions with
     LeakyReLU(0.2); optionally spectrally normalised (Miyato et al. 2018), with a minibatch
-    standard deviation channel before the last convolution and with ``extra_layers``."""
+    standard deviation channel before the last convolution, with ``extra_layers``, and with batch
+    norm after every convolution but the first (the DCGAN paper's D)."""
+    init = {"kernel_initializer": kernel_initializer}
+
+    def normalized(h):
+        return layers.BatchNormalization(synchronized=True)(h) if batch_norm else h
+
     check_square(image_shape)
     height = image_shape[0]
     downsamplings = doublings(height)
@@ -88,11 +97,13 @@ def discriminator_features(image_shape, width=64, spectral_norm=False, minibatch
     for i in range(downsamplings):
         if minibatch_stddev and i == downsamplings - 1:
             h = MinibatchStdDev()(h)
-        h = maybe_spectral(layers.Conv2D(width * 2**i, 5, strides=2, padding="same"), spectral_norm)(h)
-        h = layers.LeakyReLU(0.2)(h)
+        # No bias before batch norm, which removes it (its gradient is zero but for rounding).
+        bias = {"use_bias": not (batch_norm and i > 0)}
+        h = maybe_spectral(layers.Conv2D(width * 2**i, 5, strides=2, padding="same", **init, **bias), spectral_norm)(h)
+        h = layers.LeakyReLU(0.2)(h if i == 0 else normalized(h))
         for _ in range(extra_layers if i == 0 else 0):
-            h = maybe_spectral(layers.Conv2D(width, 3, padding="same"), spectral_norm)(h)
-            h = layers.LeakyReLU(0.2)(h)
+            conv = layers.Conv2D(width, 3, padding="same", use_bias=not batch_norm, **init)
+            h = layers.LeakyReLU(0.2)(normalized(maybe_spectral(conv, spectral_norm)(h)))
     return image, layers.Flatten()(h)
 
 
@@ -100,11 +111,15 @@ def maybe_spectral(layer, spectral_norm):
     return SpectralNormalization(layer) if spectral_norm else layer
 
 
-def build_discriminator(image_shape, width=64, num_classes=0, spectral_norm=False, minibatch_stddev=False, extra_layers=0):
+def build_discriminator(image_shape, width=64, num_classes=0, spectral_norm=False, minibatch_stddev=False, extra_layers=0,
+                        batch_norm=False, kernel_initializer="glorot_uniform"):
     """Image (and label) -> one raw score; conditional scores use the projection of Miyato &
     Koyama 2018: ``psi(phi(x)) + <embed(y), phi(x)>``."""
-    image, features = discriminator_features(image_shape, width, spectral_norm, minibatch_stddev, extra_layers)
-    score = maybe_spectral(layers.Dense(1, dtype="float32", name="score"), spectral_norm)(features)
+    image, features = discriminator_features(
+        image_shape, width, spectral_norm, minibatch_stddev, extra_layers, batch_norm, kernel_initializer
+    )
+    score = layers.Dense(1, dtype="float32", name="score", kernel_initializer=kernel_initializer)
+    score = maybe_spectral(score, spectral_norm)(features)
     if not num_classes:
         return keras.Model(image, score, name="discriminator")
     label = keras.Input((), dtype="int32", name="label")
@@ -114,15 +129,31 @@ def build_discriminator(image_shape, width=64, num_classes=0, spectral_norm=Fals
     return keras.Model([image, label], score, name="discriminator")
 
 
+# The DCGAN paper's initialisation: every weight from N(0, 0.02).
+PAPER_INITIALIZER = {"class_name": "RandomNormal", "config": {"mean": 0.0, "stddev": 0.02}}
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
 class DCGAN(GAN):
-    """Unconditional DCGAN (Radford et al. 2015) trained with the standard D-then-G update."""
+    """Unconditional DCGAN (Radford et al. 2015) trained with the standard D-then-G update, with
+    the paper's N(0, 0.02) initialisation and batch norm in D (but on its first layer).
+
+    Deviations from the paper: batch-norm scales start at 1 (the authors' code draws them from
+    N(1, 0.02)); 5x5 kernels at every layer as in the paper's figure, on 28x28 or 32x32 images
+    (the paper's are 64x64). With batch norm in D, R1 is refused (see ``stabilizers``)."""
 
     takes_side = staticmethod(takes_side)
+    # Whether D has batch norm: the DCGAN, LSGAN and WGAN papers' critics do, WGAN-GP's may not.
+    discriminator_batch_norm = True
+    # A gradient penalty is per example; batch norm makes each score depend on the whole batch
+    # (and, across replicas, on how it is split), so families with it refuse R1.
+    stabilizers = tuple(name for name in STABILIZERS if name != "r1_gamma")
 
     @classmethod
     def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False, extra_layers=0):
+        init = keras.initializers.get(PAPER_INITIALIZER)
         return (
-            build_generator(image_shape, latent_dim, width, extra_layers=extra_layers),
-            build_discriminator(image_shape, width, minibatch_stddev=minibatch_stddev, extra_layers=extra_layers),
+            build_generator(image_shape, latent_dim, width, extra_layers=extra_layers, kernel_initializer=init),
+            build_discriminator(image_shape, width, minibatch_stddev=minibatch_stddev, extra_layers=extra_layers,
+                                batch_norm=cls.discriminator_batch_norm, kernel_initializer=init),
         )

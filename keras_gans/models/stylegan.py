@@ -6,9 +6,15 @@ G = synthesis(mapping(z)): an MLP maps z to w; a learned 4x4 constant is upsampl
 modulated 3x3 convolutions, each styled by w and followed by per-pixel noise and LeakyReLU; a
 styled 1x1 convolution makes the image. Training mixes the styles of two latents at a random
 layer for 90% of the samples (style mixing) and tracks the average w for the truncation trick.
-D is the DCGAN-style discriminator with a minibatch standard-deviation channel; the recipe adds
-the R1 penalty as the papers do. Left out of this small variant: progressive growing, skip/residual
-toRGB outputs, path-length regularisation, lazy regularisation.
+G has the equalised learning rate (`keras_gans.layers.EqualizedDense`, `ModulatedConv2D`), the
+mapping network at 0.01 of the rate. The recipe adds the R1 penalty as the papers do.
+
+Deviations from the papers (a small variant for 32x32 images):
+- D is this library's DCGAN-style discriminator with a minibatch standard-deviation channel (groups
+  of 4), not StyleGAN's residual D, and has no equalised learning rate.
+- A 4-layer mapping network (8 in the papers); no sqrt(2) activation gain.
+- No progressive growing, skip or residual toRGB outputs, path-length regularisation or lazy
+  regularisation.
 """
 
 import math
@@ -18,12 +24,13 @@ from keras import layers, ops
 
 from keras_gans import global_batch
 from keras_gans.errors import UsageError
-from keras_gans.layers import ConstantInput, ModulatedConv2D, NoiseInjection, Truncation
+from keras_gans.layers import ConstantInput, EqualizedDense, ModulatedConv2D, NoiseInjection, Truncation
 from keras_gans.models import dcgan
 from keras_gans.models.base import GAN
 
 MIXING_PROBABILITY = 0.9
 W_AVG_DECAY = 0.995
+MAPPING_LR_MULTIPLIER = 0.01
 
 
 def takes_side(side):
@@ -36,7 +43,8 @@ def build_mapping(latent_dim, mapping_layers=4):
     # Pixel norm up to a constant factor, which the first dense layer absorbs.
     h = layers.UnitNormalization()(z)
     for _ in range(mapping_layers):
-        h = layers.LeakyReLU(0.2)(layers.Dense(latent_dim)(h))
+        # StyleGAN's mapping network learns 100 times slower than the rest (equalised, lr x 0.01).
+        h = layers.LeakyReLU(0.2)(EqualizedDense(latent_dim, lr_multiplier=MAPPING_LR_MULTIPLIER)(h))
     return keras.Model(z, h, name="mapping")
 
 
