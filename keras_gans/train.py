@@ -15,6 +15,7 @@ import math
 import os
 import shutil
 import sys
+import types
 
 from absl import app, flags, logging
 
@@ -60,26 +61,11 @@ def define_flags():
     )
     flags.DEFINE_float("feature_matching", 0.0, "Weight of the feature-matching term in G's loss (Salimans et al. 2016).")
     flags.DEFINE_integer("unrolled_steps", 0, "Update G against D unrolled this many steps ahead (Metz et al. 2017).")
-    flags.DEFINE_boolean(
-        "minibatch_stddev", False, "Give D a minibatch standard-deviation channel (DCGAN-style families)."
-    )
-    flags.DEFINE_integer(
-        "extra_layers", 0, "DCGAN-style families: 3x3 convolutions added at half the image size to G and D.",
-        lower_bound=0,
-    )
     flags.DEFINE_integer(
         "n_critic", None, "D steps per G step, each on a fresh real batch (the family's default: 5 for wgan and "
         "wgan_gp, 2 for biggan, else 1).", lower_bound=1,
     )
-    flags.DEFINE_float("clip_value", None, "wgan: the critic's weight-clipping bound (0.01).")
-    flags.DEFINE_float("gp_weight", None, "wgan_gp, dragan: gradient-penalty weight lambda (10).")
-    flags.DEFINE_float("class_weight", None, "acgan: weight of the auxiliary classification loss (1).")
-    flags.DEFINE_float("info_weight", None, "infogan: weight lambda of the information term (1).")
-    flags.DEFINE_float("orthogonal_weight", None, "biggan: orthogonal regularisation beta of G (1e-4).")
-    flags.DEFINE_float("l1_weight", None, "pix2pix: weight lambda of the L1 term (100).")
-    flags.DEFINE_float("cycle_weight", None, "cyclegan: weight lambda of the cycle-consistency loss (10).")
-    flags.DEFINE_float("identity_weight", None, "cyclegan: identity loss weight, as a fraction of cycle_weight (0.5).")
-    flags.DEFINE_integer("residual_blocks", None, "cyclegan: residual blocks per generator (6).")
+    define_family_flags()
     flags.DEFINE_integer("batch_size", 64, "Global batch size, split across replicas.")
     flags.DEFINE_integer("epochs", 10, "Number of passes over the data (ignored when --steps > 0).")
     flags.DEFINE_integer("steps", 0, "Total training steps; 0 means --epochs epochs.")
@@ -113,10 +99,26 @@ def define_flags():
     flags.DEFINE_integer("log_every", 50, "Write loss and learning-rate summaries every N steps.")
 
 
-# Arguments that fix what a checkpoint contains: a resumed run must use the same ones.
+def define_family_flags():
+    """A flag for each option a family adds (`keras_gans.models.hyperparameters`), its help naming
+    the families that take it and their defaults: a new family's options need no code here."""
+    from keras_gans import models
+
+    takers = {}
+    for name in models.FAMILIES:
+        for option, hyperparameter in models.hyperparameters(name).items():
+            takers.setdefault(option, []).append((name, hyperparameter))
+    define = {bool: flags.DEFINE_boolean, int: flags.DEFINE_integer, float: flags.DEFINE_float}
+    for option, families in takers.items():
+        first = families[0][1]
+        defaults = ", ".join(f"{name}: {hyperparameter.default}" for name, hyperparameter in families)
+        define.get(type(first.default), flags.DEFINE_string)(option, None, f"{first.help} ({defaults}).")
+
+
+# Arguments that fix what a checkpoint contains: a resumed run must use the same ones (and the
+# network options of the family, `keras_gans.models.hyperparameters`).
 _ARCHITECTURE_ARGS = (
-    "model", "dataset", "image_size", "latent_dim", "width", "ema_decay", "minibatch_stddev", "extra_layers",
-    "mixed_precision", "optimizer",
+    "model", "dataset", "image_size", "latent_dim", "width", "ema_decay", "mixed_precision", "optimizer",
 )
 
 
@@ -159,18 +161,7 @@ def run(
     diff_augment="",
     feature_matching=0.0,
     unrolled_steps=0,
-    minibatch_stddev=False,
-    extra_layers=0,
     n_critic=None,
-    clip_value=None,
-    gp_weight=None,
-    class_weight=None,
-    info_weight=None,
-    orthogonal_weight=None,
-    l1_weight=None,
-    cycle_weight=None,
-    identity_weight=None,
-    residual_blocks=None,
     batch_size=64,
     epochs=10,
     steps=0,
@@ -193,181 +184,256 @@ def run(
     eval_metrics="fid,kid,pr,cond_acc,modes",
     eval_samples=2000,
     verbose=1,
+    **hyperparameters,
 ):
     """Trains ``model`` on ``dataset`` and returns a `TrainResult`. See the module flags for the
-    meaning of each argument."""
-    args = {k: v for k, v in locals().items() if k != "verbose"}
+    meaning of each argument; ``hyperparameters`` are the family's own options
+    (`keras_gans.models.hyperparameters`), None meaning the family's default."""
+    args = {k: v for k, v in locals().items() if k not in ("verbose", "hyperparameters")}
+    args.update({name: hyperparameters.get(name) for name in all_hyperparameter_names()})
     # Imports here keep `--help` fast and let `strategy` be created before other TF ops run.
     import keras
-    import tensorflow as tf
 
-    from keras_gans import callbacks, data, images, losses, models
+    from keras_gans import callbacks, losses, models
     from keras_gans.strategy import is_chief, make_strategy, worker_id
 
+    run_settings = types.SimpleNamespace(**args)
     family = models.get(model)
     if loss:
         losses.get(loss)
-    family_options = _family_options(
-        model, ("compile",), clip_value=clip_value, gp_weight=gp_weight,
-        class_weight=class_weight, info_weight=info_weight, orthogonal_weight=orthogonal_weight, l1_weight=l1_weight,
-        cycle_weight=cycle_weight, identity_weight=identity_weight,
-    )
-    network_options = _family_options(
-        model, ("build_networks", "from_hparams"), minibatch_stddev=minibatch_stddev or None,
-        extra_layers=extra_layers or None, residual_blocks=residual_blocks,
-    )
+    network_options, compile_options = _family_options(model, hyperparameters)
     dist = make_strategy(strategy)
+    _check_replicas(dist, jit_compile, batch_size)
     chief = is_chief(dist)
-    if jit_compile and dist.num_replicas_in_sync > 1 and not tf.config.list_logical_devices("GPU"):
-        raise UsageError(
-            "--jit_compile with several replicas needs GPUs: XLA cannot compile cross-replica "
-            "collectives on CPU (TensorFlow b/194942685). Drop --jit_compile, or use --strategy=one_device."
-        )
-    logdir = logdir or os.path.join("runs", f"{model}_{dataset}")
+    logdir = run_settings.logdir = logdir or os.path.join("runs", f"{model}_{dataset}")
     # Non-chief workers write their share of each checkpoint to a scratch folder.
     work_dir = logdir if chief else os.path.join(logdir, f"worker_{worker_id(dist)}_scratch")
     if chief:
         _check_logdir(logdir, args, resume)
-
     # Before the pipeline: tf.data's shuffle order depends on the global seed too.
     keras.utils.set_random_seed(seed)
-    source = data.load_source(
-        dataset, data_dir=data_dir, split="train", data_format=data_format,
-        image_size=image_size, max_examples=max_examples,
-    )
-    resize_to = family.image_size_for(*source.image_shape[:2]) if image_size is None else None
-    if resize_to:
-        logging.info(
-            "%s does not take %dx%d images: resizing them to %dx%d (--image_size chooses another size).",
-            model, *source.image_shape[:2], resize_to, resize_to,
-        )
-        image_size = resize_to
-        source = data.load_source(
-            dataset, data_dir=data_dir, split="train", data_format=data_format,
-            image_size=image_size, max_examples=max_examples,
-        )
-    if source.kind != family.data_kind:
+    source = _training_data(family, run_settings)
+
+    previous_policy = keras.mixed_precision.dtype_policy()
+    if mixed_precision:
+        keras.mixed_precision.set_dtype_policy("mixed_float16")
+    try:
+        gan, checkpoint = _compiled_model(family, source, dist, run_settings, network_options, compile_options)
+        pipeline, steps_per_epoch, total_steps = _pipeline(gan, source, run_settings)
+        manager = _restore(checkpoint, logdir, work_dir, run_settings)
+        samples = _sample_grid(gan, source, pipeline, run_settings)
+        throughput = callbacks.Throughput(batch_size * gan.real_batches_per_step)
+        history = _fit(gan, pipeline, steps_per_epoch, total_steps, run_settings, verbose, [
+            callbacks.NonFiniteGuard(manager),
+            callbacks.Checkpointer(manager, checkpoint_every),
+            callbacks.StepBudget(total_steps),
+            callbacks.LearningRates(lr_g, lr_d, total_steps, lr_decay_fraction),
+            throughput,
+            *(_chief_callbacks(samples, run_settings) if chief else []),
+        ])
+        generator_path = _save_outputs(gan, samples, run_settings) if chief else None
+        if not chief:
+            shutil.rmtree(work_dir, ignore_errors=True)
+    finally:
+        keras.mixed_precision.set_dtype_policy(previous_policy)
+    return TrainResult(callbacks.global_step(gan), history, logdir, generator_path, throughput.images_per_second)
+
+
+def _check_replicas(dist, jit_compile, batch_size):
+    import tensorflow as tf
+
+    if jit_compile and dist.num_replicas_in_sync > 1 and not tf.config.list_logical_devices("GPU"):
         raise UsageError(
-            f"{model} trains on {family.data_kind} data, but {source.description} holds {source.kind} data; "
-            f"families for it: {', '.join(f for f, c in models.FAMILIES.items() if c.data_kind == source.kind)}."
+            "--jit_compile with several replicas needs GPUs: XLA cannot compile cross-replica "
+            "collectives on CPU (TensorFlow b/194942685). Drop --jit_compile, or use --strategy=one_device."
         )
     if batch_size % dist.num_replicas_in_sync:
         raise UsageError(
             f"--batch_size={batch_size} does not split evenly over {dist.num_replicas_in_sync} replicas; "
             f"use a multiple of {dist.num_replicas_in_sync}."
         )
-    previous_policy = keras.mixed_precision.dtype_policy()
-    if mixed_precision:
-        keras.mixed_precision.set_dtype_policy("mixed_float16")
-    try:
-        with dist.scope():
-            gan = family.from_hparams(
-                source.image_shape, latent_dim, num_classes=source.num_classes, seed=seed,
-                ema_decay=ema_decay or None, width=width, **network_options,
-            )
-            d_optimizer = make_optimizer(optimizer, lr_d, beta1, beta2)
-            g_optimizer = make_optimizer(optimizer, lr_g, beta1, beta2)
-            if mixed_precision:
-                d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
-                g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)
-            # jit_compile="auto" would silently turn XLA off under a strategy: pass a bool.
-            gan.compile(
-                d_optimizer, g_optimizer, loss=loss, label_smoothing=label_smoothing, instance_noise=instance_noise,
-                r1_gamma=r1_gamma, diff_augment=diff_augment, feature_matching=feature_matching,
-                unrolled_steps=unrolled_steps, n_critic=n_critic, jit_compile=bool(jit_compile), **family_options,
-            )
-            checkpoint = tf.train.Checkpoint(
-                g_optimizer=g_optimizer, d_optimizer=d_optimizer, rng_state=gan.seed_generator.state,
-                **gan.checkpoint_objects(),
-            )
-        # A step takes a real batch for each D update (n_critic of them).
-        step_batch_size = batch_size * gan.real_batches_per_step
-        steps_per_epoch = source.num_examples // step_batch_size
-        if not steps_per_epoch:
-            raise UsageError(
-                f"{source.description} has {source.num_examples} examples, fewer than one step takes "
-                f"({step_batch_size} = --batch_size x {gan.real_batches_per_step} D steps); lower --batch_size."
-            )
-        total_steps = steps if steps > 0 else epochs * steps_per_epoch
-        pipeline = data.make_pipeline(source, step_batch_size, shuffle=True, seed=seed, repeat=True)
-        manager = tf.train.CheckpointManager(checkpoint, os.path.join(work_dir, "checkpoints"), keep_checkpoints)
-        # Every worker restores the chief's newest checkpoint, so all start from the same state.
-        latest = tf.train.latest_checkpoint(os.path.join(logdir, "checkpoints"))
-        if resume and latest:
-            checkpoint.restore(latest).assert_existing_objects_matched()
-            logging.info("Resumed from %s", latest)
-        step = callbacks.global_step(gan)
 
-        samples = (
-            callbacks.FixedSamples(latent_dim, gan.num_classes, seed)
-            if source.kind == "labelled"
-            else callbacks.TranslationSamples(next(iter(pipeline)), rows=min(batch_size, 4))
+
+def _training_data(family, run_settings):
+    """The training split, resized to the nearest size the family's networks take when needed."""
+    from keras_gans import data, models
+
+    s = run_settings
+
+    def load(image_size):
+        return data.load_source(s.dataset, data_dir=s.data_dir, split="train", data_format=s.data_format,
+                                image_size=image_size, max_examples=s.max_examples)
+
+    source = load(s.image_size)
+    resize_to = family.image_size_for(*source.image_shape[:2]) if s.image_size is None else None
+    if resize_to:
+        logging.info(
+            "%s does not take %dx%d images: resizing them to %dx%d (--image_size chooses another size).",
+            s.model, *source.image_shape[:2], resize_to, resize_to,
         )
-        throughput = callbacks.Throughput(step_batch_size)
-        training_callbacks = [
-            callbacks.NonFiniteGuard(manager),
-            callbacks.Checkpointer(manager, checkpoint_every),
-            callbacks.StepBudget(total_steps),
-            callbacks.LearningRates(lr_g, lr_d, total_steps, lr_decay_fraction),
-            throughput,
-        ]
-        if chief:
-            training_callbacks.append(
-                callbacks.TensorBoardSummaries(os.path.join(logdir, "train"), log_every, samples)
-            )
-        if chief and eval_every:
-            from keras_gans.metrics import evaluation
-
-            evaluator = evaluation.make_evaluator(dataset, data_dir, "domain", with_train=False)
-            training_callbacks.append(
-                callbacks.PeriodicEvaluation(
-                    evaluator, eval_every, evaluation.parse_metrics(eval_metrics), eval_samples,
-                    os.path.join(logdir, "train"),
-                )
-            )
-        history = {}
-        if step < total_steps:
-            fit_steps = min(steps_per_epoch, total_steps)
-            history = gan.fit(
-                pipeline,
-                epochs=math.ceil(total_steps / fit_steps),
-                initial_epoch=step // fit_steps,
-                steps_per_epoch=fit_steps,
-                callbacks=training_callbacks,
-                verbose=verbose,
-                shuffle=False,  # the pipeline shuffles
-            ).history
-        step = callbacks.global_step(gan)
-
-        generator_path = None
-        if chief:
-            for stem, network in gan.saved_generators().items():
-                network.save(os.path.join(logdir, f"{stem}.keras"))
-            generator_path = os.path.join(logdir, "generator.keras")
-            images.save_png(
-                os.path.join(logdir, "samples.png"), samples(gan), Model=f"{model} on {dataset}, step {step}"
-            )
-        else:
-            shutil.rmtree(work_dir, ignore_errors=True)
-    finally:
-        keras.mixed_precision.set_dtype_policy(previous_policy)
-    return TrainResult(step, history, logdir, generator_path, throughput.images_per_second)
+        source = load(resize_to)
+    if source.kind != family.data_kind:
+        raise UsageError(
+            f"{s.model} trains on {family.data_kind} data, but {source.description} holds {source.kind} data; "
+            f"families for it: {', '.join(f for f, c in models.FAMILIES.items() if c.data_kind == source.kind)}."
+        )
+    return source
 
 
-def _family_options(model, method_names, **options):
-    """The options that were set (not None), refused by name where none of the family's
-    ``method_names`` takes them."""
+def _compiled_model(family, source, dist, run_settings, network_options, compile_options):
+    """(the compiled model, a checkpoint of everything training changes), built under ``dist``."""
+    import keras
+    import tensorflow as tf
+
+    s = run_settings
+    with dist.scope():
+        gan = family.from_hparams(
+            source.image_shape, s.latent_dim, num_classes=source.num_classes, seed=s.seed,
+            ema_decay=s.ema_decay or None, width=s.width, **network_options,
+        )
+        d_optimizer = make_optimizer(s.optimizer, s.lr_d, s.beta1, s.beta2)
+        g_optimizer = make_optimizer(s.optimizer, s.lr_g, s.beta1, s.beta2)
+        if s.mixed_precision:
+            d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
+            g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)
+        # jit_compile="auto" would silently turn XLA off under a strategy: pass a bool.
+        gan.compile(
+            d_optimizer, g_optimizer, loss=s.loss, label_smoothing=s.label_smoothing, instance_noise=s.instance_noise,
+            r1_gamma=s.r1_gamma, diff_augment=s.diff_augment, feature_matching=s.feature_matching,
+            unrolled_steps=s.unrolled_steps, n_critic=s.n_critic, jit_compile=bool(s.jit_compile), **compile_options,
+        )
+        checkpoint = tf.train.Checkpoint(
+            g_optimizer=g_optimizer, d_optimizer=d_optimizer, rng_state=gan.seed_generator.state,
+            **gan.checkpoint_objects(),
+        )
+    return gan, checkpoint
+
+
+def _pipeline(gan, source, run_settings):
+    """(the repeated, shuffled tf.data pipeline, steps per epoch, total steps); a step takes a
+    real batch for each of its D updates (``n_critic`` of them)."""
+    from keras_gans import data
+
+    s = run_settings
+    step_batch_size = s.batch_size * gan.real_batches_per_step
+    steps_per_epoch = source.num_examples // step_batch_size
+    if not steps_per_epoch:
+        raise UsageError(
+            f"{source.description} has {source.num_examples} examples, fewer than one step takes "
+            f"({step_batch_size} = --batch_size x {gan.real_batches_per_step} D steps); lower --batch_size."
+        )
+    total_steps = s.steps if s.steps > 0 else s.epochs * steps_per_epoch
+    pipeline = data.make_pipeline(source, step_batch_size, shuffle=True, seed=s.seed, repeat=True)
+    return pipeline, steps_per_epoch, total_steps
+
+
+def _restore(checkpoint, logdir, work_dir, run_settings):
+    """The checkpoint manager, after restoring the chief's newest checkpoint with --resume (every
+    worker restores it, so all start from the same state)."""
+    import tensorflow as tf
+
+    manager = tf.train.CheckpointManager(
+        checkpoint, os.path.join(work_dir, "checkpoints"), run_settings.keep_checkpoints
+    )
+    latest = tf.train.latest_checkpoint(os.path.join(logdir, "checkpoints"))
+    if run_settings.resume and latest:
+        checkpoint.restore(latest).assert_existing_objects_matched()
+        logging.info("Resumed from %s", latest)
+    return manager
+
+
+def _sample_grid(gan, source, pipeline, run_settings):
+    from keras_gans import callbacks
+
+    if source.kind == "labelled":
+        return callbacks.FixedSamples(run_settings.latent_dim, gan.num_classes, run_settings.seed)
+    return callbacks.TranslationSamples(next(iter(pipeline)), rows=min(run_settings.batch_size, 4))
+
+
+def _chief_callbacks(samples, run_settings):
+    """TensorBoard summaries, and the periodic evaluation with --eval_every."""
+    from keras_gans import callbacks
+
+    s = run_settings
+    chief = [callbacks.TensorBoardSummaries(os.path.join(s.logdir, "train"), s.log_every, samples)]
+    if s.eval_every:
+        from keras_gans.metrics import evaluation
+
+        evaluator = evaluation.make_evaluator(s.dataset, s.data_dir, "domain", with_train=False)
+        chief.append(callbacks.PeriodicEvaluation(
+            evaluator, s.eval_every, evaluation.parse_metrics(s.eval_metrics), s.eval_samples,
+            os.path.join(s.logdir, "train"),
+        ))
+    return chief
+
+
+def _fit(gan, pipeline, steps_per_epoch, total_steps, run_settings, verbose, training_callbacks):
+    """Keras' fit from the restored step to ``total_steps``; its history."""
+    from keras_gans import callbacks
+
+    step = callbacks.global_step(gan)
+    if step >= total_steps:
+        return {}
+    fit_steps = min(steps_per_epoch, total_steps)
+    return gan.fit(
+        pipeline,
+        epochs=math.ceil(total_steps / fit_steps),
+        initial_epoch=step // fit_steps,
+        steps_per_epoch=fit_steps,
+        callbacks=training_callbacks,
+        verbose=verbose,
+        shuffle=False,  # the pipeline shuffles
+    ).history
+
+
+def _save_outputs(gan, samples, run_settings):
+    """Writes every generator (``<stem>.keras``) and ``samples.png``; returns generator.keras' path."""
+    from keras_gans import callbacks, images
+
+    s = run_settings
+    for stem, network in gan.saved_generators().items():
+        network.save(os.path.join(s.logdir, f"{stem}.keras"))
+    images.save_png(
+        os.path.join(s.logdir, "samples.png"), samples(gan),
+        Model=f"{s.model} on {s.dataset}, step {callbacks.global_step(gan)}",
+    )
+    return os.path.join(s.logdir, "generator.keras")
+
+
+def all_hyperparameter_names():
+    """Every option any family adds, sorted."""
     from keras_gans import models
 
-    def takes(family, name):
-        return any(name in inspect.signature(getattr(family, method)).parameters for method in method_names)
+    return sorted({option for name in models.available() for option in models.hyperparameters(name)})
 
-    chosen = {name: value for name, value in options.items() if value is not None}
+
+def argument_default(model, name):
+    """What a run of ``model`` trains with when argument ``name`` is not given (None: unknown)."""
+    from keras_gans import models
+
+    if name in inspect.signature(run).parameters:
+        return inspect.signature(run).parameters[name].default
+    options = models.hyperparameters(model) if model in models.FAMILIES else {}
+    return options[name].default if name in options else None
+
+
+def _family_options(model, hyperparameters):
+    """(network options, compile options) of the family's own options that were set (not None);
+    an option the family does not take is refused, naming those that take it."""
+    from keras_gans import models
+
+    known = set(all_hyperparameter_names())
+    unknown = sorted(set(hyperparameters) - known)
+    if unknown:
+        raise UsageError(f"Unknown option(s) {', '.join(unknown)}. Family options: {', '.join(sorted(known))}.")
+    options = models.hyperparameters(model)
+    chosen = {name: value for name, value in hyperparameters.items() if value is not None}
     for name in chosen:
-        if not takes(models.get(model), name):
-            takers = [f for f, family in models.FAMILIES.items() if takes(family, name)]
+        if name not in options:
+            takers = [family for family in models.FAMILIES if name in models.hyperparameters(family)]
             raise UsageError(f"--{name} does not apply to {model}; it applies to {', '.join(takers)}.")
-    return chosen
+    by_stage = {stage: {k: v for k, v in chosen.items() if options[k].stage == stage} for stage in ("networks", "compile")}
+    return by_stage["networks"], by_stage["compile"]
 
 
 def _check_logdir(logdir, args, resume):
@@ -383,7 +449,17 @@ def _check_logdir(logdir, args, resume):
         if os.path.exists(config_path):
             with open(config_path) as f:
                 saved = json.load(f)
-        changed = {k: (saved[k], args[k]) for k in _ARCHITECTURE_ARGS if k in saved and saved[k] != args[k]}
+        from keras_gans import models
+
+        network_options = [k for k, o in models.hyperparameters(args["model"]).items() if o.stage == "networks"]
+
+        def value(config, k):  # an option left unset trained with the family's default
+            return config[k] if config.get(k) is not None else argument_default(args["model"], k)
+
+        changed = {
+            k: (value(saved, k), value(args, k)) for k in (*_ARCHITECTURE_ARGS, *network_options)
+            if k in saved and value(saved, k) != value(args, k)
+        }
         if changed:
             detail = ", ".join(f"--{k} was {old!r}, now {new!r}" for k, (old, new) in changed.items())
             raise UsageError(f"Cannot resume {logdir} with a different setup: {detail}.")
@@ -397,7 +473,7 @@ def main(argv):
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
     from keras_gans import callbacks
 
-    kwargs = {name: flags.FLAGS[name].value for name in run_argument_names()}
+    kwargs = {name: flags.FLAGS[name].value for name in [*run_argument_names(), *all_hyperparameter_names()]}
     try:
         result = run(**kwargs, verbose=1 if sys.stdout.isatty() else 2)
     except (UsageError, callbacks.NonFiniteLossError) as error:

@@ -141,3 +141,15 @@ def test_saved_model_export_of_the_generator(name, tmp_path):
     card = {"name": name, "num_classes": gan.num_classes, "class_names": [str(c) for c in range(gan.num_classes)]}
     path = export.export_saved_model(zoo.Generator(gan.sampling_generator, card), str(tmp_path))
     assert os.path.isfile(os.path.join(path, "saved_model.pb"))
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_every_option_of_the_family_is_declared_and_becomes_a_train_flag(name):
+    """An option's default is its signature's and its help the family's ``hyperparameters``: the
+    train CLI makes the flag from both, so a new family's options need no code in train.py."""
+    from keras_gans import train
+
+    for option, hyperparameter in models.hyperparameters(name).items():
+        assert hyperparameter.help, f"{name} declares no help for {option}"
+        assert hyperparameter.stage in ("networks", "compile")
+        assert option in train.all_hyperparameter_names()

@@ -191,3 +191,17 @@ def test_a_stabilizer_the_family_ignores_is_refused_in_one_line(tmp_path, shared
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith(
         "error: r1_gamma does not apply to pix2pix; families that take it: gan, cgan, acgan")
+
+
+def test_a_run_with_explicit_default_options_resumes_with_them_unset(tmp_path):
+    """Older runs recorded --minibatch_stddev=false and --extra_layers=0; unset now means the same."""
+    import json
+
+    logdir = tmp_path / "run"
+    logdir.mkdir()
+    args = {"model": "cgan", "dataset": "fashion_mnist", "image_size": None, "latent_dim": 16, "width": 8,
+            "ema_decay": 0.0, "mixed_precision": False, "optimizer": "adam"}
+    (logdir / "config.json").write_text(json.dumps({**args, "minibatch_stddev": False, "extra_layers": 0}))
+    train._check_logdir(str(logdir), {**args, "minibatch_stddev": None, "extra_layers": None}, resume=True)
+    with pytest.raises(train.UsageError, match="--extra_layers was 0, now 2"):
+        train._check_logdir(str(logdir), {**args, "minibatch_stddev": None, "extra_layers": 2}, resume=True)

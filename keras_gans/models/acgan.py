@@ -19,6 +19,7 @@ class ACGAN(GAN):
 
     conditional = True
     takes_side = staticmethod(dcgan.takes_side)
+    hyperparameters = {**dcgan.NETWORK_OPTIONS, "class_weight": "weight of the auxiliary classification loss"}
     label_conditioned_discriminator = False
 
     def compile(self, *args, class_weight=1.0, **kwargs):

@@ -56,6 +56,9 @@ class GAN(keras.Model):
     takes_side = None
     # D updates per G update, each on a fresh real batch, unless compile() says otherwise.
     default_n_critic = 1
+    # Help for each option this class adds to compile, build_networks or from_hparams; the defaults
+    # are the signatures', and `keras_gans.models.hyperparameters` and the train CLI read both.
+    hyperparameters = {}
 
     def __init__(self, generator, discriminator, latent_dim, num_classes=0, seed=None, ema_decay=None, **kwargs):
         super().__init__(**kwargs)

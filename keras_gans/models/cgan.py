@@ -19,6 +19,7 @@ class CGAN(GAN):
 
     conditional = True
     takes_side = staticmethod(dcgan.takes_side)
+    hyperparameters = dcgan.NETWORK_OPTIONS
 
     @classmethod
     def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False, extra_layers=0):

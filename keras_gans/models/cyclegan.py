@@ -49,6 +49,11 @@ class CycleGAN(GAN):
     stabilizers = ("instance_noise", "diff_augment")
     # Two stride-2 convolutions down, two transposed ones back up.
     takes_side = staticmethod(lambda side: side % 4 == 0)
+    hyperparameters = {
+        "cycle_weight": "weight lambda of the cycle-consistency loss",
+        "identity_weight": "identity loss weight, as a fraction of cycle_weight",
+        "residual_blocks": "residual blocks per generator",
+    }
     default_loss = "least_squares"
     pool_size = 50
 

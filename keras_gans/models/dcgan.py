@@ -129,6 +129,12 @@ def build_discriminator(image_shape, width=64, num_classes=0, spectral_norm=Fals
     return keras.Model([image, label], score, name="discriminator")
 
 
+# The network options of the DCGAN-style families.
+NETWORK_OPTIONS = {
+    "minibatch_stddev": "give D a minibatch standard-deviation channel (Karras et al. 2018)",
+    "extra_layers": "3x3 convolutions added at half the image size to G and D (the WGAN code's n_extra_layers)",
+}
+
 # The DCGAN paper's initialisation: every weight from N(0, 0.02).
 PAPER_INITIALIZER = {"class_name": "RandomNormal", "config": {"mean": 0.0, "stddev": 0.02}}
 
@@ -143,6 +149,7 @@ class DCGAN(GAN):
     (the paper's are 64x64). With batch norm in D, R1 is refused (see ``stabilizers``)."""
 
     takes_side = staticmethod(takes_side)
+    hyperparameters = NETWORK_OPTIONS
     # Whether D has batch norm: the DCGAN, LSGAN and WGAN papers' critics do, WGAN-GP's may not.
     discriminator_batch_norm = True
     # A gradient penalty is per example; batch norm makes each score depend on the whole batch

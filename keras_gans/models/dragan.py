@@ -28,6 +28,10 @@ class DRAGAN(DCGAN):
 
     discriminator_batch_norm = False
     stabilizers = STABILIZERS
+    hyperparameters = {
+        "gp_weight": "gradient-penalty weight lambda",
+        "perturbation": "scale of the perturbation of real images, as a fraction of their standard deviation",
+    }
 
     def compile(self, *args, gp_weight=10.0, perturbation=0.5, **kwargs):
         """As `GAN.compile`, plus the penalty weight lambda (10) and the perturbation's scale, a

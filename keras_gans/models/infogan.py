@@ -32,6 +32,11 @@ class InfoGAN(GAN):
 
     num_categories, num_continuous = 10, 2
     takes_side = staticmethod(dcgan.takes_side)
+    hyperparameters = {
+        **dcgan.NETWORK_OPTIONS,
+        "info_weight": "weight lambda of the information term",
+        "continuous_weight": "weight of the continuous codes within the information term",
+    }
 
     def compile(self, *args, info_weight=1.0, continuous_weight=0.1, **kwargs):
         """As `GAN.compile`, plus lambda of the information term and the continuous codes' weight

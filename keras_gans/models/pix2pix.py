@@ -89,6 +89,7 @@ class Pix2Pix(GAN):
     data_kind = "paired"
     stabilizers = ("instance_noise", "diff_augment")
     takes_side = staticmethod(takes_side)
+    hyperparameters = {"l1_weight": "weight lambda of the L1 term"}
 
     def compile(self, *args, l1_weight=100.0, **kwargs):
         """As `GAN.compile`, plus lambda of the L1 term (100 in the paper)."""

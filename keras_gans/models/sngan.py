@@ -16,6 +16,7 @@ class SNGAN(GAN):
 
     default_loss = "hinge"
     takes_side = staticmethod(dcgan.takes_side)
+    hyperparameters = dcgan.NETWORK_OPTIONS
 
     @classmethod
     def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False, extra_layers=0):

@@ -76,6 +76,7 @@ class StyleGAN(GAN):
     synthesis parts directly for style mixing."""
 
     takes_side = staticmethod(takes_side)
+    hyperparameters = {"mapping_layers": "layers of the mapping network (8 in the papers)"}
 
     @classmethod
     def build_networks(cls, image_shape, latent_dim, num_classes, width=64, mapping_layers=4):

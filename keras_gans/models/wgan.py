@@ -24,6 +24,7 @@ class WGAN(DCGAN):
 
     default_loss = "wasserstein"
     default_n_critic = 5
+    hyperparameters = {"clip_value": "the critic's weight-clipping bound c"}
 
     def compile(self, *args, clip_value=0.01, **kwargs):
         """As `GAN.compile`, plus the clipping bound c."""
@@ -47,6 +48,7 @@ class WGANGP(WGAN):
 
     discriminator_batch_norm = False
     stabilizers = STABILIZERS
+    hyperparameters = {"gp_weight": "gradient-penalty weight lambda"}
     constrain_critic = GAN.constrain_critic  # the gradient penalty replaces the clipping
 
     def discriminator_penalty(self, real, fake, labels):

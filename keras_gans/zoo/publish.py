@@ -8,7 +8,6 @@ recipe in ``zoo/<name>/``, the model card ``README.md`` and ``samples.png``.
 ``--table`` prints README.md's zoo table from the shipped entries' cards.
 """
 
-import inspect
 import json
 import os
 import sys
@@ -156,16 +155,17 @@ def _same(text, value):
 def component_overrides(recipe, run_configs):
     """For each run: the flags (``--k=v``) it trained with that differ from the recipe's, or from
     the train CLI's defaults for flags the recipe leaves out; bookkeeping flags aside."""
-    defaults = {k: p.default for k, p in inspect.signature(train.run).parameters.items()}
     flags_of_recipe = recipe_flags(recipe)
     keys = sorted(set().union(*run_configs) - _BOOKKEEPING)
     overrides = []
     for config in run_configs:
-        # A run older than a flag has no entry for it: it trained with the flag's default.
-        values = {key: config.get(key, defaults.get(key)) for key in keys}
+        defaults = {key: train.argument_default(config.get("model"), key) for key in keys}
+        # A run older than a flag has no entry for it, and a family option left unset is None:
+        # both trained with the default.
+        values = {key: defaults[key] if config.get(key) is None else config[key] for key in keys}
         overrides.append([
             f"--{key}={_flag_text(value)}" for key, value in values.items()
-            if (not _same(flags_of_recipe[key], value) if key in flags_of_recipe else value != defaults.get(key))
+            if (not _same(flags_of_recipe[key], value) if key in flags_of_recipe else value != defaults[key])
         ])
     return overrides
 
