@@ -28,9 +28,13 @@ def define_flags():
     flags.DEFINE_string("data_dir", None, "Its IDX folder or TFDS data_dir.")
     flags.DEFINE_string("metrics", "fid,intra_fid,kid,is,pr,cond_acc,cas,modes", "Comma-separated metrics.")
     flags.DEFINE_integer("num_samples", 10000, "Generated samples (and real train samples for the reference).")
-    flags.DEFINE_enum("feature_net", "domain", ["domain", "inception_v3"],
-                                     "domain: the shipped classifier (offline); inception_v3: ImageNet InceptionV3.")
+    flags.DEFINE_enum("feature_net", "domain", ["domain", "inception_v3", "inception_graph"],
+                      "domain: the shipped classifier (offline); inception_v3: Keras' ImageNet InceptionV3 (its FID "
+                      "is not comparable with papers'); inception_graph: FID's Inception graph from --inception_graph "
+                      "(comparable with papers).")
     flags.DEFINE_string("inception_weights", "imagenet", "imagenet (download) or a local weights file.")
+    flags.DEFINE_string("inception_graph", None, "The frozen FID Inception graph, classify_image_graph_def.pb "
+                        "(TTUR's), for --feature_net=inception_graph.")
     flags.DEFINE_integer("batch_size", 500, "Sampling and feature batch size.")
     flags.DEFINE_integer("seed", 0, "Seed of the latents.")
     flags.DEFINE_integer(
@@ -74,7 +78,8 @@ def _summarise(report, part, runs):
 
 
 def evaluate(generator, dataset, data_dir=None, metrics="fid,intra_fid,kid,is,pr,cond_acc,cas,modes", num_samples=10000,
-             feature_net="domain", inception_weights="imagenet", batch_size=500, seed=0, reference=True, repeats=1):
+             feature_net="domain", inception_weights="imagenet", batch_size=500, seed=0, reference=True, repeats=1,
+             inception_graph=None):
     """Evaluates a generator (a Keras model, or paths as `load_generator_model` takes them);
     returns the report as a dict. With ``repeats`` > 1 the metrics are means over the latent seeds
     ``seed, seed + 1, ...``, with their standard deviations under ``metrics_sd``: on 10k samples
@@ -85,7 +90,8 @@ def evaluate(generator, dataset, data_dir=None, metrics="fid,intra_fid,kid,is,pr
         raise UsageError(f"--repeats must be at least 1, got {repeats}.")
     metrics = evaluation.parse_metrics(metrics)
     model = load_generator_model(generator) if isinstance(generator, str) else generator
-    evaluator = evaluation.make_evaluator(dataset, data_dir, feature_net, inception_weights, with_train=reference)
+    evaluator = evaluation.make_evaluator(dataset, data_dir, feature_net, inception_weights, with_train=reference,
+                                          inception_graph=inception_graph)
     seeds = list(range(seed, seed + repeats))
     start = time.perf_counter()
     runs = [evaluator.evaluate(model, metrics, num_samples, batch_size, s) for s in seeds]
@@ -112,7 +118,7 @@ def main(argv):
     try:
         f = flags.FLAGS
         report = evaluate(f.generator, f.dataset, f.data_dir, f.metrics, f.num_samples, f.feature_net,
-                          f.inception_weights, f.batch_size, f.seed, f.reference, f.repeats)
+                          f.inception_weights, f.batch_size, f.seed, f.reference, f.repeats, f.inception_graph)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

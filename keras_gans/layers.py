@@ -49,7 +49,9 @@ class SpectralNormalization(keras.layers.Wrapper):
 
     The wrapped layer (Dense, Conv2D, ...) must be linear in its kernel with no activation:
     then layer(x) with W / sigma equals (layer(x) - b) / sigma + b, which is how it is computed.
-    ``power_iterations`` updates of u per training call (1 in the paper); u is kept between steps.
+    Every training-mode call makes ``power_iterations`` updates of u, which is kept between calls
+    (as the authors' Chainer code, which updates u in each forward pass); sigma is computed in
+    float32 under mixed precision too.
     """
 
     def __init__(self, layer, power_iterations=1, **kwargs):
@@ -66,8 +68,8 @@ class SpectralNormalization(keras.layers.Wrapper):
 
     def singular_vectors(self, training):
         """(u, v) of W reshaped to [inputs, outputs], after the power iterations when training."""
-        matrix = ops.reshape(ops.convert_to_tensor(self.kernel), (-1, self.kernel.shape[-1]))
-        u = ops.convert_to_tensor(self.u)
+        matrix = ops.reshape(ops.cast(self.kernel, "float32"), (-1, self.kernel.shape[-1]))
+        u = ops.cast(self.u, "float32")
         v = ops.normalize(ops.matmul(u, ops.transpose(matrix)), epsilon=1e-12)
         for _ in range(self.power_iterations if training else 0):
             u = ops.normalize(ops.matmul(v, matrix), epsilon=1e-12)
@@ -79,7 +81,7 @@ class SpectralNormalization(keras.layers.Wrapper):
     def sigma(self, training=False):
         """The estimate v^T W u of W's largest singular value, differentiable in W."""
         u, v = self.singular_vectors(training)
-        matrix = ops.reshape(ops.convert_to_tensor(self.kernel), (-1, self.kernel.shape[-1]))
+        matrix = ops.reshape(ops.cast(self.kernel, "float32"), (-1, self.kernel.shape[-1]))
         return ops.sum(ops.matmul(v, matrix) * u)
 
     def call(self, inputs, training=False):

@@ -98,18 +98,25 @@ def set_codes(z, layout, codes, model_name="this generator"):
     if unknown:
         raise UsageError(f"Unknown code(s) {', '.join(sorted(unknown))}; {model_name} takes category and continuous.")
     z = np.array(z, np.float32)
+    n, latent_dim = z.shape
     num_categories, num_continuous = int(layout["categorical"]), int(layout["continuous"])
     if codes.get("category") is not None:
-        category = np.broadcast_to(np.asarray(codes["category"]), (len(z),))
-        if not np.issubdtype(category.dtype, np.integer) or category.min() < 0 or category.max() >= num_categories:
-            raise UsageError(f"category must be an integer in [0, {num_categories}); got {codes['category']!r}.")
+        category = np.asarray(codes["category"])
+        if category.ndim > 1 or category.size not in (1, n) or not np.issubdtype(category.dtype, np.integer) or (
+            category.size and (category.min() < 0 or category.max() >= num_categories)
+        ):
+            raise UsageError(f"category must be an integer in [0, {num_categories}), one for all samples or one each; "
+                             f"got {codes['category']!r}.")
+        category = np.broadcast_to(category.reshape(-1), (n,)) if n else category.reshape(-1)[:0]
         normal = statistics.NormalDist()
         centres = np.array([normal.inv_cdf((k + 0.5) / num_categories) for k in range(num_categories)])
         z[:, -1 - num_continuous] = centres[category]
     if codes.get("continuous") is not None:
         continuous = np.asarray(codes["continuous"], np.float64)
-        if continuous.shape[-1:] != (num_continuous,) or not np.all(np.abs(continuous) < 1):
-            raise UsageError(f"continuous must hold {num_continuous} values in (-1, 1) per sample; "
-                             f"got shape {list(continuous.shape)}.")
-        z[:, len(z[0]) - num_continuous :] = continuous_coordinate(np.broadcast_to(continuous, (len(z), num_continuous)))
+        if continuous.shape not in ((num_continuous,), (1, num_continuous), (n, num_continuous)) or not np.all(
+            np.abs(continuous) < 1
+        ):
+            raise UsageError(f"continuous must hold {num_continuous} values in (-1, 1), one row for all samples or "
+                             f"one per sample; got shape {list(continuous.shape)}.")
+        z[:, latent_dim - num_continuous :] = continuous_coordinate(np.broadcast_to(continuous, (n, num_continuous)))
     return z

@@ -191,7 +191,7 @@ def run(
     (`keras_gans.models.hyperparameters`), None meaning the family's default."""
     args = {k: v for k, v in locals().items() if k not in ("verbose", "hyperparameters")}
     args.update({name: hyperparameters.get(name) for name in all_hyperparameter_names()})
-    # Imports here keep `--help` fast and let `strategy` be created before other TF ops run.
+    # Imports here let `strategy` be created before other TF ops run.
     import keras
 
     from keras_gans import callbacks, losses, models
@@ -220,6 +220,8 @@ def run(
     try:
         gan, checkpoint = _compiled_model(family, source, dist, run_settings, network_options, compile_options)
         pipeline, steps_per_epoch, total_steps = _pipeline(gan, source, run_settings)
+        if chief:  # only now: a run refused above leaves nothing that would refuse the corrected one
+            _write_config(logdir, args)
         manager = _restore(checkpoint, logdir, work_dir, run_settings)
         samples = _sample_grid(gan, source, pipeline, run_settings)
         throughput = callbacks.Throughput(batch_size * gan.real_batches_per_step)
@@ -337,7 +339,13 @@ def _restore(checkpoint, logdir, work_dir, run_settings):
     )
     latest = tf.train.latest_checkpoint(os.path.join(logdir, "checkpoints"))
     if run_settings.resume and latest:
-        checkpoint.restore(latest).assert_existing_objects_matched()
+        try:
+            checkpoint.restore(latest).assert_existing_objects_matched()
+        except (AssertionError, ValueError, tf.errors.OpError) as error:
+            raise UsageError(
+                f"{latest} does not fit the networks this version of keras_gans builds for these flags "
+                f"({str(error).splitlines()[0][:200]}); train in a new --logdir."
+            ) from None
         logging.info("Resumed from %s", latest)
     return manager
 
@@ -463,8 +471,12 @@ def _check_logdir(logdir, args, resume):
         if changed:
             detail = ", ".join(f"--{k} was {old!r}, now {new!r}" for k, (old, new) in changed.items())
             raise UsageError(f"Cannot resume {logdir} with a different setup: {detail}.")
+
+
+def _write_config(logdir, args):
+    """``config.json``: the run's arguments, which a resume is checked against."""
     os.makedirs(logdir, exist_ok=True)
-    with open(config_path, "w") as f:
+    with open(os.path.join(logdir, "config.json"), "w") as f:
         json.dump(args, f, indent=2)
 
 

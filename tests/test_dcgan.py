@@ -1,6 +1,7 @@
 """DCGAN (Radford et al. 2015): unconditional; networks at 28x28x1 and 32x32x3."""
 
 import keras
+import numpy as np
 import pytest
 
 from conftest import build_family, run_family_test
@@ -43,6 +44,11 @@ def test_dcgan_has_the_papers_initialisation_and_batch_norm_in_d():
     gan = build_family("dcgan", num_classes=0, width=8)
     kernels = [w.numpy() for w in gan.generator.weights + gan.discriminator.weights if "kernel" in w.path]
     assert all(abs(k.std() - 0.02) < 0.004 for k in kernels if k.size > 1000)
+    # Each layer draws its own: same-shaped layers start different.
+    deeper = build_family("dcgan", num_classes=0, width=8, extra_layers=2)
+    extra = [layer.kernel.numpy() for layer in deeper.discriminator.layers
+             if isinstance(layer, keras.layers.Conv2D) and layer.strides == (1, 1)]
+    assert len(extra) == 2 and not np.allclose(extra[0], extra[1])
     normalised = [layer for layer in gan.discriminator.layers if isinstance(layer, keras.layers.BatchNormalization)]
     assert len(normalised) == 1  # every convolution but the first (28x28: two convolutions)
     critic = build_family("wgan_gp", num_classes=0, width=8)  # the gradient penalty is per example

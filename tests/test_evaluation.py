@@ -124,3 +124,57 @@ def test_training_logs_evaluation_metrics_to_tensorboard(shared_data, tmp_path):
               batch_size=64, latent_dim=16, width=8, epochs=1, eval_every=1, eval_metrics="fid,cond_acc",
               eval_samples=200, logdir=str(tmp_path / "run"), verbose=0)
     assert {"eval/fid", "eval/cond_acc"} <= summary_kinds(str(tmp_path / "run"))["scalars"]
+
+
+def fid_graph_stand_in(path, rng):
+    """A small frozen graph with the FID Inception graph's tensor names and its fixed batch of 1:
+    ExpandDims (images in [0, 255]) -> ResizeBilinear -> pool_3 [N, 1, 1, 3] -> pool_3/_reshape
+    [1, 3] -> softmax/logits/MatMul."""
+    import tensorflow as tf
+
+    weights = rng.standard_normal((3, 5)).astype("float32")
+    graph = tf.Graph()
+    with graph.as_default():
+        images = tf.compat.v1.placeholder(tf.float32, [1, None, None, 3], name="ExpandDims")
+        resized = tf.compat.v1.image.resize_bilinear(images, [8, 8], name="ResizeBilinear")
+        pool = tf.nn.avg_pool2d(resized / 255.0, 8, 8, "VALID", name="pool_3")
+        flat = tf.reshape(pool, [1, 3], name="pool_3/_reshape")
+        with tf.name_scope("softmax/logits"):
+            tf.matmul(flat, tf.constant(weights, name="weights"), name="MatMul")
+    with open(path, "wb") as f:
+        f.write(graph.as_graph_def().SerializeToString())
+    return weights
+
+
+def test_the_fid_inception_graph_file_gives_pool_3_features_of_batches(tmp_path):
+    import tensorflow as tf
+
+    from keras_gans.metrics import feature_nets
+
+    rng = np.random.default_rng(0)
+    weights = fid_graph_stand_in(tmp_path / "classify_image_graph_def.pb", rng)
+    network = feature_nets.inception_graph(str(tmp_path / "classify_image_graph_def.pb"))
+    images = rng.uniform(-1, 1, (7, 28, 28, 1)).astype("float32")  # grayscale in [-1, 1]
+    features, logits = network.embed(images, batch_size=4)
+    pixels = np.tile((images + 1) * 127.5, (1, 1, 1, 3))  # what TTUR feeds: RGB in [0, 255]
+    expected = tf.reduce_mean(tf.compat.v1.image.resize_bilinear(pixels, [8, 8]) / 255.0, axis=[1, 2]).numpy()
+    assert features.shape == (7, 3) and logits.shape == (7, 5)
+    np.testing.assert_allclose(features, expected, rtol=1e-5)
+    np.testing.assert_allclose(logits, expected @ weights, rtol=1e-4, atol=1e-5)
+
+
+def test_inception_graph_errors_name_the_fix(tmp_path):
+    import tensorflow as tf
+
+    from keras_gans.metrics import evaluation, feature_nets
+
+    with pytest.raises(UsageError, match="needs --inception_graph=FILE"):
+        evaluation.make_evaluator("fashion_mnist", feature_net="inception_graph")
+    with pytest.raises(UsageError, match="Cannot read the Inception graph"):
+        feature_nets.inception_graph(str(tmp_path / "missing.pb"))
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.compat.v1.placeholder(tf.float32, [None, 3], name="x")
+    (tmp_path / "other.pb").write_bytes(graph.as_graph_def().SerializeToString())
+    with pytest.raises(UsageError, match="is not the FID Inception graph .* no ExpandDims, pool_3"):
+        feature_nets.inception_graph(str(tmp_path / "other.pb"))

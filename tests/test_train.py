@@ -191,6 +191,18 @@ def test_a_stabilizer_the_family_ignores_is_refused_in_one_line(tmp_path, shared
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith(
         "error: r1_gamma does not apply to pix2pix; families that take it: gan, cgan, acgan")
+    # Nothing written: the corrected command runs without --resume.
+    assert not (tmp_path / "run" / "config.json").exists()
+
+
+def test_resuming_a_checkpoint_of_other_networks_is_one_clear_error(fashion_dir, tmp_path):
+    logdir = tmp_path / "run"
+    train.run(**QUICK, data_dir=str(fashion_dir), steps=1, logdir=str(logdir), verbose=0)
+    for path in (logdir / "checkpoints").iterdir():
+        path.unlink()
+    tf.train.Checkpoint(something_else=tf.Variable(1.0)).save(str(logdir / "checkpoints" / "ckpt"))
+    with pytest.raises(train.UsageError, match="does not fit the networks .* train in a new --logdir"):
+        train.run(**QUICK, data_dir=str(fashion_dir), steps=2, logdir=str(logdir), resume=True, verbose=0)
 
 
 def test_a_run_with_explicit_default_options_resumes_with_them_unset(tmp_path):

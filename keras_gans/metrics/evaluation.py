@@ -138,13 +138,23 @@ class Evaluator:
         return self._scores(metrics, features, logits, labels, (images, labels))
 
 
-def make_evaluator(dataset, data_dir=None, feature_net="domain", inception_weights="imagenet", with_train=True):
-    """An `Evaluator` on ``dataset``'s real test split (and train split, for the reference)."""
+def make_evaluator(dataset, data_dir=None, feature_net="domain", inception_weights="imagenet", with_train=True,
+                   inception_graph=None):
+    """An `Evaluator` on ``dataset``'s real test split (and train split, for the reference);
+    ``inception_graph`` is the file of the ``inception_graph`` feature network."""
     from keras_gans.metrics import feature_nets
 
     if feature_net not in feature_nets.FEATURE_NETS:
         raise UsageError(f"Unknown feature network {feature_net!r}. Known: {', '.join(feature_nets.FEATURE_NETS)}.")
-    network = feature_nets.domain(dataset)[0] if feature_net == "domain" else feature_nets.inception_v3(inception_weights)
+    if feature_net == "inception_graph":
+        if not inception_graph:
+            raise UsageError("--feature_net=inception_graph needs --inception_graph=FILE "
+                             "(the frozen classify_image_graph_def.pb that TTUR uses).")
+        network = feature_nets.inception_graph(inception_graph)
+    elif feature_net == "domain":
+        network = feature_nets.domain(dataset)[0]
+    else:
+        network = feature_nets.inception_v3(inception_weights)
     test_images, test_labels, class_names = classifier.load_split(dataset, data_dir, "test")
     train_images = train_labels = None
     if with_train:

@@ -8,6 +8,11 @@
   network's own scaling is x/127.5 - 1, which is our [-1, 1] range already). Its FIDs are not
   comparable with published ones: Keras' ImageNet weights are not the Inception graph (TTUR's
   ``classify_image_graph_def.pb``) that TTUR, TF-GAN and pytorch-fid compute FID with.
+* ``inception_graph``: that graph itself, from a file the user has (``--inception_graph=FILE``,
+  the frozen ``classify_image_graph_def.pb``): images as [0, 255] floats into ``ExpandDims:0``
+  (the graph resizes them to 299x299 itself), the 2048-d ``pool_3:0`` features as TTUR computes
+  them, and logits from the graph's softmax weights as the Inception-score code of Salimans et al.
+  does. FIDs from it are comparable with published ones.
 """
 
 import keras
@@ -16,7 +21,9 @@ import tensorflow as tf
 
 from keras_gans.metrics import classifier
 
-FEATURE_NETS = ("domain", "inception_v3")
+FEATURE_NETS = ("domain", "inception_v3", "inception_graph")
+# Tensor and op names of the FID Inception graph (TTUR's fid.py imports it under a prefix).
+GRAPH_INPUT, GRAPH_FEATURES, GRAPH_LOGITS_MATMUL = "ExpandDims:0", "pool_3:0", "softmax/logits/MatMul"
 INCEPTION_SIZE = 299
 
 
@@ -62,3 +69,50 @@ def inception_v3(weights="imagenet"):
     for tests of the plumbing only)."""
     model = keras.applications.InceptionV3(include_top=True, weights=weights, classifier_activation=None)
     return FeatureNetwork(model, "avg_pool", "inception_v3", input_size=INCEPTION_SIZE)
+
+
+class GraphFeatureNetwork:
+    """FID's frozen Inception graph (a ``GraphDef`` file) behind the `FeatureNetwork` interface."""
+
+    def __init__(self, path):
+        from google.protobuf.message import DecodeError
+
+        from keras_gans.errors import UsageError
+
+        self.name = f"inception_graph:{path}"
+        try:
+            with open(path, "rb") as f:
+                graph_def = tf.compat.v1.GraphDef.FromString(f.read())
+        except (OSError, DecodeError) as error:  # a missing file, or bytes that are no GraphDef
+            raise UsageError(f"Cannot read the Inception graph {path}: {error}") from None
+        nodes = {node.name for node in graph_def.node}
+        missing = [name for name in (GRAPH_INPUT[:-2], GRAPH_FEATURES[:-2], GRAPH_LOGITS_MATMUL) if name not in nodes]
+        if missing:
+            raise UsageError(f"{path} is not the FID Inception graph (classify_image_graph_def.pb): "
+                             f"it has no {', '.join(missing)}.")
+
+        def embed(images):
+            (features,) = tf.compat.v1.import_graph_def(
+                graph_def, input_map={GRAPH_INPUT: images}, return_elements=[GRAPH_FEATURES], name="inception"
+            )
+            features = tf.reshape(features, [tf.shape(images)[0], -1])
+            weights = tf.compat.v1.get_default_graph().get_operation_by_name(f"inception/{GRAPH_LOGITS_MATMUL}").inputs[1]
+            return features, tf.matmul(features, weights)
+
+        self._embed = tf.compat.v1.wrap_function(embed, [tf.TensorSpec([None, None, None, 3], tf.float32)])
+
+    def embed(self, images, batch_size=500):
+        features, logits = [], []
+        for start in range(0, len(images), batch_size):
+            batch = tf.convert_to_tensor(images[start : start + batch_size], tf.float32)
+            if batch.shape[-1] == 1:
+                batch = tf.tile(batch, (1, 1, 1, 3))
+            batch_features, batch_logits = self._embed((batch + 1.0) * 127.5)  # [-1, 1] -> [0, 255]
+            features.append(np.asarray(batch_features, np.float64))
+            logits.append(np.asarray(batch_logits, np.float64))
+        return np.concatenate(features), np.concatenate(logits)
+
+
+def inception_graph(path):
+    """FID's Inception graph from ``path``, TTUR's ``classify_image_graph_def.pb``."""
+    return GraphFeatureNetwork(path)

@@ -4,6 +4,10 @@
 The generator is class-conditional; the discriminator is not: it sees only the image and outputs
 a real/fake score and class logits. Both networks also minimise the classification loss (D on real
 and generated images, G on generated ones).
+
+Deviations from the paper: this library's DCGAN networks (the class embedded and concatenated with
+z in G), without the paper's batch norm and dropout in D; the class loss has weight 1 in both
+networks (``class_weight``), as in the paper's objective L_S + L_C.
 """
 
 import keras

@@ -4,6 +4,10 @@ Projection Discriminator" (arXiv:1802.05637).
 
 The generator embeds the label and concatenates it with ``z``; the discriminator adds the inner
 product of a class embedding with its features to its score. The DCGAN networks serve both.
+
+Deviations from Mirza & Osindero: convolutional networks instead of their MLPs with dropout, a
+learned label embedding in G instead of a one-hot vector, and the projection discriminator instead
+of concatenating the label to D's input.
 """
 
 import keras

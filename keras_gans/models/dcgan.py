@@ -142,7 +142,7 @@ PAPER_INITIALIZER = {"class_name": "RandomNormal", "config": {"mean": 0.0, "stdd
 @keras.saving.register_keras_serializable(package="keras_gans")
 class DCGAN(GAN):
     """Unconditional DCGAN (Radford et al. 2015) trained with the standard D-then-G update, with
-    the paper's N(0, 0.02) initialisation and batch norm in D (but on its first layer).
+    the paper's N(0, 0.02) initialisation and batch norm in D (but not on its first layer).
 
     Deviations from the paper: batch-norm scales start at 1 (the authors' code draws them from
     N(1, 0.02)); 5x5 kernels at every layer as in the paper's figure, on 28x28 or 32x32 images
@@ -158,7 +158,9 @@ class DCGAN(GAN):
 
     @classmethod
     def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False, extra_layers=0):
-        init = keras.initializers.get(PAPER_INITIALIZER)
+        # The config, not one initializer object: Keras fixes an unseeded initializer's seed when it
+        # is made, so one object shared by all layers would give same-shaped layers equal kernels.
+        init = PAPER_INITIALIZER
         return (
             build_generator(image_shape, latent_dim, width, extra_layers=extra_layers, kernel_initializer=init),
             build_discriminator(image_shape, width, minibatch_stddev=minibatch_stddev, extra_layers=extra_layers,

@@ -44,7 +44,8 @@ class DRAGAN(DCGAN):
         """Random points between each real image and its perturbation (draws of the global batch)."""
         per_example = ops.reshape(real, (ops.shape(real)[0], -1))
         mean = global_batch.mean(ops.mean(per_example, axis=1))
-        std = ops.sqrt(global_batch.mean(ops.mean(ops.square(per_example), axis=1)) - ops.square(mean))
+        variance = global_batch.mean(ops.mean(ops.square(per_example), axis=1)) - ops.square(mean)
+        std = ops.sqrt(ops.maximum(variance, 0.0))  # float rounding can take a constant batch's below 0
         perturbed = real + self.perturbation * std * global_batch.uniform(ops.shape(real), self.seed_generator)
         alpha = global_batch.uniform((ops.shape(real)[0],) + (1,) * (len(real.shape) - 1), self.seed_generator)
         return real + alpha * (perturbed - real)

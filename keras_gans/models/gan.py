@@ -2,6 +2,10 @@
 
 Fully connected generator and discriminator. Train it with ``--loss=minimax`` (the paper's
 objective) or ``non_saturating`` (the paper's practical G loss, sec. 3; the default).
+
+Deviations from the paper: LeakyReLU multilayer perceptrons (256-512-1024 units in G, 512-256 in D)
+with a tanh output, where the paper's MNIST D used maxout units and dropout; one D step per G step
+(the paper's k = 1 as well), trained with Adam rather than SGD with momentum.
 """
 
 import math

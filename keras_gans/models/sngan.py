@@ -1,7 +1,10 @@
 """SNGAN: Miyato et al. 2018, "Spectral Normalization for Generative Adversarial Networks"
-(arXiv:1802.05957): every layer of D is spectrally normalised (one power iteration per step, reparametrised as the
-paper does: `keras_gans.layers.SpectralNormalization`), trained with the hinge loss. DCGAN-style
-networks.
+(arXiv:1802.05957): every layer of D is spectrally normalised (one power iteration per step,
+reparametrised as the paper does: `keras_gans.layers.SpectralNormalization`), trained with the
+hinge loss.
+
+Deviations from the paper: this library's DCGAN-style networks (5x5 stride-2 convolutions in D)
+instead of the paper's "standard CNN" (3x3 and 4x4 convolutions, 64 to 512 channels).
 """
 
 import keras

@@ -8,6 +8,9 @@
   (arXiv:1704.00028): a penalty lambda E[(|grad D(x_hat)| - 1)^2] on random interpolates of real
   and generated images replaces the clipping; no batch norm in the critic (the penalty is per
   example), n_critic = 5 on fresh batches, Adam(1e-4, 0, 0.9) in the recipe as in the paper.
+
+Deviations from the papers: the DCGAN networks of this library at 28x28 or 32x32 (WGAN-GP's MNIST
+and CIFAR results use its own DCGAN-like and ResNet networks).
 """
 
 import keras
