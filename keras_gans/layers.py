@@ -66,9 +66,13 @@ class SpectralNormalization(keras.layers.Wrapper):
         self.u = self.add_weight(shape=(1, self.kernel.shape[-1]), initializer=keras.initializers.RandomNormal(),
                                  trainable=False, name="u")
 
+    def _matrix(self):
+        """W reshaped to [inputs, outputs], in float32."""
+        return ops.reshape(ops.cast(self.kernel, "float32"), (-1, self.kernel.shape[-1]))
+
     def singular_vectors(self, training):
-        """(u, v) of W reshaped to [inputs, outputs], after the power iterations when training."""
-        matrix = ops.reshape(ops.cast(self.kernel, "float32"), (-1, self.kernel.shape[-1]))
+        """(u, v) of `_matrix`, after the power iterations when training."""
+        matrix = self._matrix()
         u = ops.cast(self.u, "float32")
         v = ops.normalize(ops.matmul(u, ops.transpose(matrix)), epsilon=1e-12)
         for _ in range(self.power_iterations if training else 0):
@@ -81,8 +85,7 @@ class SpectralNormalization(keras.layers.Wrapper):
     def sigma(self, training=False):
         """The estimate v^T W u of W's largest singular value, differentiable in W."""
         u, v = self.singular_vectors(training)
-        matrix = ops.reshape(ops.cast(self.kernel, "float32"), (-1, self.kernel.shape[-1]))
-        return ops.sum(ops.matmul(v, matrix) * u)
+        return ops.sum(ops.matmul(v, self._matrix()) * u)
 
     def call(self, inputs, training=False):
         outputs = self.layer(inputs)
