@@ -1,5 +1,5 @@
-"""Training callbacks: TensorBoard summaries, checkpoints, a guard against non-finite losses,
-the step budget and throughput.
+"""Training callbacks: TensorBoard summaries, checkpoints (of finite weights only), a guard against
+non-finite losses, the step budget and throughput.
 
 The global step is the generator optimizer's iteration count: one per ``train_step``, restored
 with the checkpoint, so every callback agrees on it across resumes.
@@ -13,7 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import data, images
-from keras_gans.errors import UsageError
+from keras_gans.errors import KerasGansError, UsageError
 
 
 def global_step(model):
@@ -25,15 +25,40 @@ def checkpoint_step(path):
     return int(path.rsplit("-", 1)[1]) if path else None
 
 
-class NonFiniteLossError(RuntimeError):
-    """Training produced a NaN or Inf loss; the last good checkpoint is kept."""
+class NonFiniteLossError(KerasGansError, RuntimeError):
+    """Training produced a NaN or Inf loss or weights; the last good checkpoint is kept."""
+
+
+def _stopped(step, problem, manager):
+    """The `NonFiniteLossError` for ``problem``, naming the checkpoint to resume from: the newest,
+    which is finite since `check_finite` guards every save."""
+    latest = manager and manager.latest_checkpoint
+    kept = (
+        f"The last good checkpoint is {latest}; continue from it with --resume, "
+        "after lowering the learning rates or changing the loss."
+        if latest
+        else "No checkpoint was written before it; lower the learning rates or change the loss."
+    )
+    return NonFiniteLossError(f"Training stopped at step {step}: {problem}. {kept}")
+
+
+def check_finite(manager, step):
+    """Raises `NonFiniteLossError` when a float variable of ``manager``'s checkpoint (weights,
+    optimizer slots, ...) holds a NaN or Inf, so nothing saves them: a step can break the weights
+    while the loss it computed, before its update, was finite."""
+    variables = [v for v in tf.train.TrackableView(manager.checkpoint).descendants()
+                 if isinstance(v, (keras.Variable, tf.Variable)) and tf.as_dtype(v.dtype).is_floating]
+    broken = [getattr(v, "path", v.name) for v in variables if not bool(tf.reduce_all(tf.math.is_finite(v)))]
+    if broken:
+        raise _stopped(step, f"non-finite weights in {len(broken)} variable(s), e.g. {broken[0]}", manager)
 
 
 class NonFiniteGuard(keras.callbacks.Callback):
     """Stops training at the first NaN or Inf loss, before anything saves the broken weights.
 
     Place it before `Checkpointer`: raising from ``on_train_batch_end`` skips the callbacks after
-    it for that batch and ``on_train_end``, so no checkpoint of the broken step is written.
+    it for that batch and ``on_train_end``, so no checkpoint of the broken step is written
+    (`Checkpointer` checks the weights themselves too).
     """
 
     def __init__(self, checkpoint_manager=None):
@@ -42,21 +67,14 @@ class NonFiniteGuard(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         bad = {k: v for k, v in (logs or {}).items() if not math.isfinite(float(v))}
-        if not bad:
-            return
-        latest = self.checkpoint_manager and self.checkpoint_manager.latest_checkpoint
-        kept = (
-            f"The last good checkpoint is {latest}; continue from it with --resume, "
-            "after lowering the learning rates or changing the loss."
-            if latest
-            else "No checkpoint was written before it; lower the learning rates or change the loss."
-        )
-        names = ", ".join(f"{k}={v}" for k, v in bad.items())
-        raise NonFiniteLossError(f"Training stopped at step {global_step(self.model)}: non-finite {names}. {kept}")
+        if bad:
+            names = ", ".join(f"{k}={v}" for k, v in bad.items())
+            raise _stopped(global_step(self.model), f"non-finite {names}", self.checkpoint_manager)
 
 
 class Checkpointer(keras.callbacks.Callback):
-    """Saves a `tf.train.CheckpointManager` every ``every`` steps and at the end of training."""
+    """Saves a `tf.train.CheckpointManager` every ``every`` steps and at the end of training, once
+    `check_finite` passes."""
 
     def __init__(self, manager, every):
         super().__init__()
@@ -66,6 +84,7 @@ class Checkpointer(keras.callbacks.Callback):
     def _save(self):
         step = global_step(self.model)
         if checkpoint_step(self.manager.latest_checkpoint) != step:
+            check_finite(self.manager, step)
             self.manager.save(checkpoint_number=step)
 
     def on_train_batch_end(self, batch, logs=None):

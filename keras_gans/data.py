@@ -57,12 +57,13 @@ _CACHE_LIMIT_BYTES = 2 * 1024**3
 # Keeps a shuffle buffer of large images (e.g. 256x256 pairs) from using many GiB.
 _SHUFFLE_BUFFER_LIMIT_BYTES = 1024**3
 
+# One line, like every error message.
 _LOOKED_FOR = (
-    "  tfds: <data_dir>/<dataset>/<version>/dataset_info.json\n"
-    "  idx: train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-*.gz\n"
-    "  unpaired: trainA/, trainB/ (testA/, testB/)\n"
-    f"  paired (dataset one of {', '.join(PIX2PIX_DATASETS)}): train/*.jpg, val/, test/\n"
-    "  class_folders: <class>/*.png|jpg|jpeg|bmp|gif, <split>/<class>/*, or a flat folder of images"
+    "tfds: <data_dir>/<dataset>/<version>/dataset_info.json; "
+    "idx: train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-*.gz; "
+    "unpaired: trainA/, trainB/ (testA/, testB/); "
+    f"paired (dataset one of {', '.join(PIX2PIX_DATASETS)}): train/*.jpg, val/, test/; "
+    "class_folders: <class>/*.png|jpg|jpeg|bmp|gif, <split>/<class>/*, or a flat folder of images"
 )
 
 
@@ -187,7 +188,7 @@ def _detect_format(dataset, data_dir):
         return "tfds"
     if not os.path.isdir(data_dir):
         raise DataError(f"Data folder {data_dir} does not exist. Pass --data_dir pointing to a "
-                        f"folder with one of these layouts:\n{_LOOKED_FOR}")
+                        f"folder with one of these layouts: {_LOOKED_FOR}.")
     if any(os.path.isfile(os.path.join(data_dir, name)) for pair in IDX_FILES.values() for name in pair):
         return "idx"
     if os.path.isdir(os.path.join(data_dir, dataset)):
@@ -199,7 +200,7 @@ def _detect_format(dataset, data_dir):
     if _holds_images(data_dir, depth=2):  # flat, <class>/ or <split>/<class>/
         return "class_folders"
     state = "is empty" if not os.listdir(data_dir) else "has no recognisable layout"
-    raise DataError(f"Data folder {data_dir} {state}. Looked for:\n{_LOOKED_FOR}")
+    raise DataError(f"Data folder {data_dir} {state}. Looked for {_LOOKED_FOR}.")
 
 
 def _subfolders(folder):
@@ -359,7 +360,7 @@ def _channels_of(image, path):
 
 
 def _scan_images(paths, image_size, where):
-    """Read headers with PIL: -> (common (height, width) or None when mixed, channels).
+    """Read every file with PIL: -> (common (height, width) or None when mixed, channels).
 
     Refuses unreadable files, mixed sizes without image_size and file types that
     cannot be decoded to the first file's channel count.
@@ -372,7 +373,8 @@ def _scan_images(paths, image_size, where):
                 sizes.setdefault(image.size, path)
                 if channels is None:
                     channels = _channels_of(image, path)
-        except (OSError, UnidentifiedImageError) as error:
+                image.load()  # decodes the pixels: a corrupt file fails here, not inside training
+        except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as error:
             raise DataError(f"Image file {path} cannot be read ({error}); remove or replace it.") from None
         if channels not in _DECODABLE_CHANNELS[os.path.splitext(path)[1].lower()]:
             raise DataError(f"Image file {path} cannot be decoded with {channels} channels like the "
@@ -412,7 +414,7 @@ def _load_class_folders(dataset, data_dir, split, image_size, max_examples):
         files = [(path, 0) for path in _list_images(root)]
     if not files:
         raise DataError(f"Class folder {root} has no images ({', '.join(IMAGE_EXTENSIONS)}) "
-                        f"directly in it or in its sub-folders; looked for:\n{_LOOKED_FOR}")
+                        f"directly in it or in its sub-folders; looked for {_LOOKED_FOR}.")
     files = _first(files, max_examples)
     paths = [path for path, _ in files]
     native_hw, channels = _scan_images(paths, image_size, f"Class folder {root}")

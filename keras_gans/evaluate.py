@@ -13,14 +13,14 @@ import time
 import numpy as np
 from absl import app, flags
 
-from keras_gans.errors import UsageError
+from keras_gans.errors import KerasGansError, check_integer
 
 
 def define_flags():
     """Defines the command-line flags (only when run as a program, so importing the
     library defines none and several tools can share a process)."""
     flags.DEFINE_string(
-        "generator", None, "A generator .keras file, or a training logdir holding generator.keras; several, "
+        "generator", None, "A zoo name, preset folder, generator .keras file or training logdir; several, "
         "comma-separated, evaluate the uniform mixture of them (keras_gans.mixture)."
     )
     flags.mark_flag_as_required("generator")
@@ -45,25 +45,28 @@ def define_flags():
     flags.DEFINE_string("out", None, "JSON output path; default <generator>.eval.json.")
 
 
-def resolve_generator_path(generator):
-    path = os.path.join(generator, "generator.keras") if os.path.isdir(generator) else generator
-    if not os.path.isfile(path):
-        raise UsageError(f"No generator at {path}: pass a .keras file or a training logdir holding generator.keras.")
-    return path
-
-
 def load_generator_model(generator):
-    """The Keras generator at a path (.keras file or logdir), or the uniform mixture of several
-    comma-separated ones."""
-    import keras
+    """The Keras generator of a model reference (a zoo name, preset folder, .keras file or training
+    logdir: `keras_gans.zoo.load`), or the uniform mixture of several comma-separated ones."""
+    from keras_gans.zoo import references
 
-    paths = [resolve_generator_path(p.strip()) for p in generator.split(",")]
-    models = [keras.saving.load_model(p, safe_mode=True) for p in paths]
+    models = [references.load(reference.strip()).keras_model for reference in generator.split(",")]
     if len(models) == 1:
         return models[0]
     from keras_gans.mixture import build_mixture
 
     return build_mixture(models)
+
+
+def default_report_path(generator):
+    """``<generator>.eval.json`` beside a .keras file, in a logdir, or here for zoo names and presets."""
+    first = generator.split(",")[0].strip().rstrip("/")
+    mixed = "_mixture" if "," in generator else ""
+    if first.endswith(".keras"):
+        return os.path.splitext(first)[0] + mixed + ".eval.json"
+    if os.path.isfile(os.path.join(first, "generator.keras")):
+        return os.path.join(first, f"generator{mixed}.eval.json")
+    return os.path.basename(first) + mixed + ".eval.json"
 
 
 def _summarise(report, part, runs):
@@ -86,8 +89,10 @@ def evaluate(generator, dataset, data_dir=None, metrics="fid,intra_fid,kid,is,pr
     FID moves by tenths from one latent draw to the next (BUILD_NOTES.md)."""
     from keras_gans.metrics import evaluation
 
-    if repeats < 1:
-        raise UsageError(f"--repeats must be at least 1, got {repeats}.")
+    # Checked before anything loads: loading the data and the feature network takes a while.
+    check_integer(repeats, "--repeats", minimum=1)
+    check_integer(num_samples, "--num_samples", minimum=2)  # covariances need two samples
+    check_integer(batch_size, "--batch_size", minimum=1)
     metrics = evaluation.parse_metrics(metrics)
     model = load_generator_model(generator) if isinstance(generator, str) else generator
     evaluator = evaluation.make_evaluator(dataset, data_dir, feature_net, inception_weights, with_train=reference,
@@ -119,16 +124,14 @@ def main(argv):
         f = flags.FLAGS
         report = evaluate(f.generator, f.dataset, f.data_dir, f.metrics, f.num_samples, f.feature_net,
                           f.inception_weights, f.batch_size, f.seed, f.reference, f.repeats, f.inception_graph)
-    except UsageError as error:
+    except KerasGansError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"{report['generator']} on {report['dataset']}, {report['num_samples']} samples, "
           f"feature network {report['feature_net']}, latent seeds {report['seeds']} ({report['seconds']} s)")
     print(evaluation.format_table(report["metrics"], report.get("reference"), report.get("metrics_sd"),
                                   report.get("reference_sd")))
-    first = resolve_generator_path(flags.FLAGS.generator.split(",")[0])
-    mixed = "_mixture" if "," in flags.FLAGS.generator else ""
-    out = flags.FLAGS.out or os.path.splitext(first)[0] + mixed + ".eval.json"
+    out = flags.FLAGS.out or default_report_path(flags.FLAGS.generator)
     with open(out, "w") as f:
         json.dump(report, f, indent=2)
     print(f"wrote {out}")

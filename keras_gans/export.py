@@ -16,9 +16,11 @@ Signatures of the SavedModel:
         -> images uint8 [batch, H, W, C], images_float float32 in [-1, 1]
     sample(seed int64 [], num_samples int32 [], label int32 [num_samples])
         -> the same, from latents drawn with stateless random ops (same seed, same images)
-``label`` exists only for conditional models; an out-of-range label is an InvalidArgument error.
-The TFLite models have the ``serving_default`` signature without the in-graph label check (its
-assert ops are not TFLite builtins); `keras_gans.lite.LiteGenerator` checks labels instead.
+``label`` exists only for conditional models. Bad inputs are InvalidArgument errors that say what
+is wrong: a label out of range, z of another width or holding NaN/Inf, num_samples outside
+[0, MAX_SIGNATURE_SAMPLES]. The TFLite models have the ``serving_default`` signature without these
+in-graph checks (assert ops are not TFLite builtins); `keras_gans.lite.LiteGenerator` checks instead.
+Model names must be one safe path component (`keras_gans.errors.check_name`).
 """
 
 import json
@@ -29,7 +31,8 @@ import tempfile
 import numpy as np
 from absl import app, flags
 
-from keras_gans.errors import UsageError
+from keras_gans import files
+from keras_gans.errors import KerasGansError, UsageError, check_integer, check_name
 
 FORMATS = ("saved_model", "tflite")
 QUANTIZATIONS = ("none", "float16", "dynamic", "int8")
@@ -38,43 +41,19 @@ QUANTIZATIONS = ("none", "float16", "dynamic", "int8")
 LEVEL_TARGETS = {"saved_model": 0, "none": 1, "float16": 2}
 INT8_ACCURACY_TOLERANCE = 0.05
 PARITY_SAMPLES = 256
+# The most images one call of the `sample` signature makes: a bound on a server's memory per request.
+MAX_SIGNATURE_SAMPLES = 10_000
 
 
-class ParityError(RuntimeError):
+class ParityError(KerasGansError, RuntimeError):
     """An exported artifact differs from the Keras model by more than its target."""
 
 
-def load_generator(model):
-    """A `keras_gans.zoo.Generator` from a zoo name, preset folder, .keras file or training logdir."""
-    import keras
+def _generator(model):
+    """A `keras_gans.zoo.Generator` as is, or from any model reference (`keras_gans.zoo.load`)."""
+    from keras_gans.zoo import references
 
-    from keras_gans import zoo
-
-    if os.path.isfile(model) and model.endswith(".keras"):
-        return zoo.Generator(keras.saving.load_model(model, safe_mode=True), _card_of_run(os.path.dirname(model)))
-    if os.path.isdir(model) and os.path.isfile(os.path.join(model, "generator.keras")):
-        return zoo.Generator(
-            keras.saving.load_model(os.path.join(model, "generator.keras"), safe_mode=True), _card_of_run(model)
-        )
-    return zoo.load(model)
-
-
-def _card_of_run(folder):
-    """A minimal model card from a training run's config.json and its data's class names."""
-    path = os.path.join(folder, "config.json")
-    if not os.path.isfile(path):
-        return {}
-    with open(path) as f:
-        run = json.load(f)
-    card = {"name": f"{run['model']}_{run['dataset']}", "family": run["model"], "dataset": run["dataset"]}
-    from keras_gans import data
-
-    try:
-        source = data.load_source(run["dataset"], data_dir=run.get("data_dir"), split="train", max_examples=1)
-        card.update(class_names=list(source.class_names), num_classes=source.num_classes)
-    except UsageError:
-        pass  # the data moved: the card just lacks class names
-    return card
+    return model if hasattr(model, "keras_model") else references.load(model)
 
 
 def _model_card(generator):
@@ -88,28 +67,39 @@ def _model_card(generator):
     )
     if generator.latent_codes:
         card["latent_codes"] = generator.latent_codes
+    if generator.mixture_components:
+        card["mixture_components"] = generator.mixture_components
     return card
 
 
-def export_archive(generator, static_batch=None, check_labels=True, with_sample=True, for_int8=False):
+def export_archive(generator, static_batch=None, check_inputs=True, with_sample=True, for_int8=False):
     """A `keras.export.ExportArchive` of the generator with the ``serving_default`` (and
     ``sample``) endpoints; Keras' archive freezes the weights cleanly for the TFLite converter.
-    ``for_int8`` writes the uint8 images' affine map in the form the int8 converter quantizes right."""
+    ``check_inputs`` refuses bad inputs in the graph (InvalidArgument naming the fix; TFLite has no
+    assert ops, so `keras_gans.lite.LiteGenerator` checks them instead). ``for_int8`` writes the
+    uint8 images' affine map in the form the int8 converter quantizes right."""
     import keras
     import tensorflow as tf
 
     model, latent_dim, num_classes = generator.keras_model, generator.latent_dim, generator.num_classes
 
+    def checked(tensor, checks):
+        with tf.control_dependencies(checks):
+            return tf.identity(tensor)
+
     def outputs(z, label):
-        if num_classes and check_labels:
+        if check_inputs:
+            z = checked(z, [
+                tf.debugging.assert_equal(tf.shape(z)[1], latent_dim, message=f"z must be [batch, {latent_dim}]"),
+                tf.debugging.assert_all_finite(z, "z must be finite: it holds NaN or Inf"),
+            ])
+        if num_classes and check_inputs:
             message = f"label must lie in [0, {num_classes})"
-            checks = [
+            label = checked(label, [
                 tf.debugging.assert_greater_equal(label, 0, message=message),
                 tf.debugging.assert_less(label, num_classes, message=message),
                 tf.debugging.assert_equal(tf.shape(label)[0], tf.shape(z)[0], message="z and label need one row each"),
-            ]
-            with tf.control_dependencies(checks):
-                label = tf.identity(label)
+            ])
         images_float = model([z, label] if num_classes else z, training=False)
         if for_int8:
             # As separate ADD and MUL, the int8 converter gives x + 1 the scale of the [0, 255] result
@@ -122,6 +112,11 @@ def export_archive(generator, static_batch=None, check_labels=True, with_sample=
         return {"images": images, "images_float": images_float}
 
     def stateless_latents(seed, num_samples):
+        message = f"num_samples must lie in [0, {MAX_SIGNATURE_SAMPLES}]: ask for more in calls with different seeds"
+        num_samples = checked(num_samples, [
+            tf.debugging.assert_non_negative(num_samples, message=message),
+            tf.debugging.assert_less_equal(num_samples, MAX_SIGNATURE_SAMPLES, message=message),
+        ])
         return tf.random.stateless_normal(tf.stack([num_samples, latent_dim]), seed=tf.stack([seed, tf.zeros_like(seed)]))
 
     z_spec = tf.TensorSpec([static_batch, latent_dim], tf.float32, name="z")
@@ -198,8 +193,9 @@ def export_saved_model(model, out, version=1, name=None):
     """Writes ``out/<name>/<version>/`` and returns its path; raises `ParityError` on a mismatch."""
     import tensorflow as tf
 
-    generator = model if hasattr(model, "keras_model") else load_generator(model)
-    name = name or generator.name
+    version = check_integer(version, "--version", minimum=0)
+    generator = _generator(model)
+    name = check_name(name or generator.name, "the model name")
     path = os.path.join(out, name, str(version))
     export_archive(generator).write_out(path, verbose=False)
     # The card rides in assets/, which TF Serving copies with the model and never reads.
@@ -224,7 +220,7 @@ def convert_to_tflite(generator, quantize="none", static_batch=None):
     if quantize not in QUANTIZATIONS:
         raise UsageError(f"Unknown quantization {quantize!r}. Known: {', '.join(QUANTIZATIONS)}.")
     archive = export_archive(
-        generator, static_batch=static_batch, check_labels=False, with_sample=False, for_int8=quantize == "int8"
+        generator, static_batch=static_batch, check_inputs=False, with_sample=False, for_int8=quantize == "int8"
     )
     with tempfile.TemporaryDirectory() as scratch:
         archive.write_out(scratch, verbose=False)
@@ -269,21 +265,26 @@ def export_tflite(model, out, quantize="none", static_batch=None, name=None):
     """Writes ``out/tflite/<name>_<quantize>.tflite`` and its JSON; returns the .tflite path."""
     from keras_gans.lite import LiteGenerator
 
-    generator = model if hasattr(model, "keras_model") else load_generator(model)
-    name = name or generator.name
+    if static_batch is not None:
+        check_integer(static_batch, "--static_batch", minimum=1)
+    generator = _generator(model)
+    name = check_name(name or generator.name, "the model name")
+    content = convert_to_tflite(generator, quantize, static_batch)  # before anything is written
     folder = os.path.join(out, "tflite")
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{name}_{quantize}{f'_batch{static_batch}' if static_batch else ''}.tflite")
-    with open(path, "wb") as f:
-        f.write(convert_to_tflite(generator, quantize, static_batch))
+    sidecar_path = path[: -len(".tflite")] + ".json"
     sidecar = {"model_card": _model_card(generator), "quantize": quantize, "static_batch": static_batch}
-    with open(path[: -len(".tflite")] + ".json", "w") as f:
+    # The card goes first: LiteGenerator reads the classes from it.
+    with files.atomic_write(sidecar_path) as temporary, open(temporary, "w") as f:
         json.dump(sidecar, f, indent=2)
+    with files.atomic_write(path) as temporary, open(temporary, "wb") as f:
+        f.write(content)
     z, labels = parity_batch(generator)
     images = LiteGenerator(path).generate(z, labels)
     sidecar["parity"] = parity_report(generator, images, quantize, labels)
     sidecar["size_bytes"] = os.path.getsize(path)
-    with open(path[: -len(".tflite")] + ".json", "w") as f:
+    with files.atomic_write(sidecar_path) as temporary, open(temporary, "w") as f:
         json.dump(sidecar, f, indent=2)
     _check(sidecar["parity"], path)
     return path
@@ -310,13 +311,19 @@ def main(argv):
         unknown += [q for q in flags.FLAGS.quantize if q not in QUANTIZATIONS]
         if unknown:
             raise UsageError(f"Unknown format or quantization {unknown}: formats {FORMATS}, quantizations {QUANTIZATIONS}.")
-        generator = load_generator(flags.FLAGS.model)
+        # Checked before the (slow) load, so a typo costs nothing.
+        check_integer(flags.FLAGS.version, "--version", minimum=0)
+        if flags.FLAGS.static_batch is not None:
+            check_integer(flags.FLAGS.static_batch, "--static_batch", minimum=1)
+        if flags.FLAGS.name is not None:
+            check_name(flags.FLAGS.name, "--name")
+        generator = _generator(flags.FLAGS.model)
         if "saved_model" in flags.FLAGS.formats:
             print("SavedModel:", export_saved_model(generator, flags.FLAGS.out, flags.FLAGS.version, flags.FLAGS.name))
         if "tflite" in flags.FLAGS.formats:
             for quantize in flags.FLAGS.quantize:
                 print("TFLite:", export_tflite(generator, flags.FLAGS.out, quantize, flags.FLAGS.static_batch, flags.FLAGS.name))
-    except (UsageError, ParityError) as error:
+    except KerasGansError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

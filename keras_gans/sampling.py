@@ -8,11 +8,37 @@ samples the codes as trained; `set_codes` writes chosen codes into latents.
 """
 
 import math
+import numbers
 import statistics
 
 import numpy as np
 
-from keras_gans.errors import UsageError
+from keras_gans.errors import UsageError, check_integer, check_number
+
+
+# Latents are drawn in chunks of this many rows whatever the batch size, so a seed gives the same
+# latents for any batch size and drawing n of them takes memory independent of n.
+LATENT_CHUNK = 1024
+# Below this, rejection sampling of the truncated normal needs too many rounds (its acceptance
+# rate is about 0.8 x truncation).
+MIN_TRUNCATION = 0.01
+
+
+def latent_chunks(n, latent_dim, seed=None, truncation=None, untruncated=0):
+    """Yields `latents` in chunks of at most `LATENT_CHUNK` rows."""
+    n = check_integer(n, "the number of samples", minimum=0)
+    if truncation is not None:
+        check_number(truncation, "truncation", low=MIN_TRUNCATION)
+    rng = np.random.default_rng(seed)
+    for start in range(0, n, LATENT_CHUNK):
+        z = rng.standard_normal((min(LATENT_CHUNK, n - start), latent_dim))
+        if truncation is not None:
+            truncated = z[:, : latent_dim - untruncated]
+            outside = np.abs(truncated) > truncation
+            while outside.any():
+                truncated[outside] = rng.standard_normal(int(outside.sum()))
+                outside = np.abs(truncated) > truncation
+        yield z.astype(np.float32)
 
 
 def latents(n, latent_dim, seed=None, truncation=None, untruncated=0):
@@ -22,41 +48,136 @@ def latents(n, latent_dim, seed=None, truncation=None, untruncated=0):
     et al. 2019): less variety, higher fidelity; except the last ``untruncated`` coordinates (a
     mixture's component selector, whose truncation would skew which components draw).
     """
-    rng = np.random.default_rng(seed)
-    z = rng.standard_normal((n, latent_dim))
-    if truncation is not None:
-        if truncation <= 0:
-            raise UsageError(f"truncation must be positive, got {truncation}")
-        truncated = z[:, : latent_dim - untruncated]
-        outside = np.abs(truncated) > truncation
-        while outside.any():
-            truncated[outside] = rng.standard_normal(int(outside.sum()))
-            outside = np.abs(truncated) > truncation
-    return z.astype(np.float32)
+    chunks = list(latent_chunks(n, latent_dim, seed, truncation, untruncated))
+    return np.concatenate(chunks) if chunks else np.zeros((0, latent_dim), np.float32)
 
 
 def resolve_labels(labels, n, num_classes, class_names=(), model_name="this generator"):
     """Class indices (int32 ``[n]``) from ints or class names, one for all samples or one each;
     None for unconditional models; balanced 0, 1, ..., C-1, 0, ... when ``labels`` is None."""
+    return label_batch(labels, 0, n, n, num_classes, class_names, model_name)
+
+
+def _is_one_label(labels):
+    return isinstance(labels, (numbers.Number, str)) or (isinstance(labels, np.ndarray) and labels.ndim == 0)
+
+
+def label_batch(labels, start, count, n, num_classes, class_names=(), model_name="this generator"):
+    """`resolve_labels` for samples ``start`` to ``start + count`` of ``n``: sampling in batches
+    never holds the labels of all samples."""
     if not num_classes:
         if labels is not None:
             raise UsageError(f"{model_name} is unconditional: it takes no labels.")
         return None
     if labels is None:
-        return (np.arange(n) % num_classes).astype(np.int32)
-    labels = [labels] * n if isinstance(labels, (int, str, np.integer)) else list(labels)
+        return (np.arange(start, start + count) % num_classes).astype(np.int32)
+    if _is_one_label(labels):
+        return np.full(count, _class_index(labels, num_classes, class_names), np.int32)
     if len(labels) != n:
         raise UsageError(f"got {len(labels)} labels for {n} samples")
-    indices = []
-    for label in labels:
-        if isinstance(label, str):
-            if label not in class_names:
-                raise UsageError(f"Unknown class {label!r}. Classes: {', '.join(class_names)}.")
-            label = list(class_names).index(label)
-        if not 0 <= int(label) < num_classes:
-            raise UsageError(f"label {label} is outside [0, {num_classes}).")
-        indices.append(int(label))
-    return np.asarray(indices, np.int32)
+    labels = labels[start : start + count]
+    if isinstance(labels, np.ndarray) and np.issubdtype(labels.dtype, np.integer) and labels.ndim == 1:
+        if labels.size and not 0 <= labels.min() <= labels.max() < num_classes:
+            raise UsageError(f"label {labels[(labels < 0) | (labels >= num_classes)][0]} is outside [0, {num_classes}).")
+        return labels.astype(np.int32)
+    return np.asarray([_class_index(label, num_classes, class_names) for label in labels], np.int32).reshape(-1)
+
+
+def _class_index(label, num_classes, class_names):
+    if isinstance(label, np.ndarray) and label.ndim == 0:
+        label = label.item()
+    if isinstance(label, str):
+        if label not in class_names:
+            raise UsageError(f"Unknown class {label!r}. Classes: {', '.join(class_names)}.")
+        return list(class_names).index(label)
+    if isinstance(label, bool) or not isinstance(label, numbers.Integral):
+        raise UsageError(f"a label must be a class index (an integer) or a class name, got {label!r}.")
+    if not 0 <= label < num_classes:
+        raise UsageError(f"label {label} is outside [0, {num_classes}).")
+    return int(label)
+
+
+class Sampler:
+    """Sampling shared by `keras_gans.zoo.Generator` and `keras_gans.lite.LiteGenerator`, in
+    batches of at most ``batch_size`` so memory stays flat in the number of samples.
+
+    Subclasses set ``name``, ``latent_dim``, ``image_shape``, ``num_classes``, ``class_names``,
+    ``latent_codes`` and ``mixture_components``, and define ``_images(z, labels)``: uint8 images
+    of one batch.
+    """
+
+    batch_size = 256
+
+    def latents(self, n, seed=None, truncation=None, codes=None):
+        """``n`` standard normal latents (optionally truncated); the same seed, the same latents.
+        ``codes`` sets an InfoGAN's codes (`set_codes`); truncation leaves the code coordinates
+        alone, like a mixture's selector."""
+        return np.concatenate([np.zeros((0, self.latent_dim), np.float32),
+                               *self._latent_chunks(n, seed, truncation, codes)])
+
+    def _latent_chunks(self, n, seed, truncation, codes):
+        untruncated = 1 if self.mixture_components else 0
+        if self.latent_codes:
+            untruncated = 1 + self.latent_codes["continuous"]
+        first_row = 0
+        for z in latent_chunks(n, self.latent_dim, seed, truncation, untruncated):
+            yield z if codes is None else set_codes(z, self.latent_codes, codes, self.name, first_row, n)
+            first_row += len(z)
+
+    def labels(self, labels, n):
+        """Class indices from ints or class names (one label for all, or one per sample)."""
+        return resolve_labels(labels, n, self.num_classes, self.class_names, self.name)
+
+    def _batch_size(self, batch_size):
+        return self.batch_size if batch_size is None else check_integer(batch_size, "batch_size", minimum=1)
+
+    def generate(self, z, labels=None, batch_size=None):
+        """uint8 images from given latents (and labels)."""
+        z = np.asarray(z, np.float32)
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise UsageError(f"z must be [n, {self.latent_dim}] for {self.name}, got {list(z.shape)}.")
+        labels = self.labels(labels, len(z))
+        return self._filled(len(z), self._generate_batches([z], labels, len(z), batch_size))
+
+    def _filled(self, n, batches):
+        """The ``n`` images of ``batches`` in one array, filled in place (no second copy)."""
+        images = np.empty((n, *self.image_shape), np.uint8)
+        start = 0
+        for batch in batches:
+            images[start : start + len(batch)] = batch
+            start += len(batch)
+        return images
+
+    def _generate_batches(self, z_chunks, labels, n, batch_size):
+        """uint8 image batches of at most ``batch_size`` from latent chunks."""
+        batch_size = self._batch_size(batch_size)
+        start = 0
+        for chunk in z_chunks:
+            if not np.all(np.isfinite(chunk)):
+                raise UsageError(f"z must be finite: it holds NaN or Inf (row {start + np.argwhere(~np.isfinite(chunk))[0, 0]}).")
+            for offset in range(0, len(chunk), batch_size):
+                z = chunk[offset : offset + batch_size]
+                yield self._images(z, label_batch(labels, start + offset, len(z), n, self.num_classes,
+                                                  self.class_names, self.name))
+            start += len(chunk)
+
+    def sample_batches(self, n, labels=None, seed=None, batch_size=None, truncation=None, codes=None):
+        """Yields the images of `sample` in uint8 batches of at most ``batch_size``: for large
+        ``n``, memory stays that of one batch."""
+        n = check_integer(n, "the number of samples", minimum=0)
+        if labels is not None and not _is_one_label(labels):
+            labels = self.labels(labels, n)  # all checked before any sampling
+        else:
+            label_batch(labels, 0, 0, n, self.num_classes, self.class_names, self.name)
+        yield from self._generate_batches(self._latent_chunks(n, seed, truncation, codes), labels, n, batch_size)
+
+    def sample(self, n, labels=None, seed=None, batch_size=None, truncation=None, codes=None):
+        """``n`` samples: uint8 ``[n, H, W, C]``; conditional models cycle through the classes
+        unless ``labels`` (ints or class names) are given; ``truncation`` trades variety for
+        fidelity; ``codes`` sets an InfoGAN's codes, e.g. ``{"category": 3, "continuous": [0.5, -0.5]}``.
+        For more samples than fit in memory, iterate over `sample_batches`."""
+        n = check_integer(n, "the number of samples", minimum=0)
+        return self._filled(n, self.sample_batches(n, labels, seed, batch_size, truncation, codes))
 
 
 # 2 Phi(x) - 1 = tanh(sqrt(2 / pi) (x + 0.044715 x^3)) to within 3.6e-4 (TFLite has no erf): the
@@ -84,13 +205,14 @@ def continuous_coordinate(code):
     return x
 
 
-def set_codes(z, layout, codes, model_name="this generator"):
+def set_codes(z, layout, codes, model_name="this generator", first_row=0, total_rows=None):
     """A copy of latents ``z`` whose code coordinates encode ``codes``.
 
     ``layout``: ``{"categorical": K, "continuous": C}`` (the last 1 + C coordinates of z are the
     codes), or None for generators without codes. ``codes``: ``{"category": k}`` (one int for
     all samples, or one per sample) and/or ``{"continuous": [c_1, ..., c_C]}`` (one row for all, or
-    ``[n, C]``), each value in (-1, 1); codes left out keep their random draw.
+    ``[n, C]``), each value in (-1, 1); codes left out keep their random draw. When ``z`` holds
+    rows ``first_row`` onwards of ``total_rows`` latents, per-sample codes are given for all of them.
     """
     if not layout:
         raise UsageError(f"{model_name} has no latent codes to set.")
@@ -98,7 +220,9 @@ def set_codes(z, layout, codes, model_name="this generator"):
     if unknown:
         raise UsageError(f"Unknown code(s) {', '.join(sorted(unknown))}; {model_name} takes category and continuous.")
     z = np.array(z, np.float32)
-    n, latent_dim = z.shape
+    rows, latent_dim = z.shape
+    n = rows if total_rows is None else total_rows
+    own = slice(first_row, first_row + rows)
     num_categories, num_continuous = int(layout["categorical"]), int(layout["continuous"])
     if codes.get("category") is not None:
         category = np.asarray(codes["category"])
@@ -107,7 +231,7 @@ def set_codes(z, layout, codes, model_name="this generator"):
         ):
             raise UsageError(f"category must be an integer in [0, {num_categories}), one for all samples or one each; "
                              f"got {codes['category']!r}.")
-        category = np.broadcast_to(category.reshape(-1), (n,)) if n else category.reshape(-1)[:0]
+        category = category.reshape(-1)[own] if category.size == n else np.broadcast_to(category.reshape(-1), (rows,))
         normal = statistics.NormalDist()
         centres = np.array([normal.inv_cdf((k + 0.5) / num_categories) for k in range(num_categories)])
         z[:, -1 - num_continuous] = centres[category]
@@ -118,5 +242,6 @@ def set_codes(z, layout, codes, model_name="this generator"):
         ):
             raise UsageError(f"continuous must hold {num_continuous} values in (-1, 1), one row for all samples or "
                              f"one per sample; got shape {list(continuous.shape)}.")
-        z[:, latent_dim - num_continuous :] = continuous_coordinate(np.broadcast_to(continuous, (n, num_continuous)))
+        continuous = continuous[own] if continuous.shape == (n, num_continuous) else continuous.reshape(1, -1)
+        z[:, latent_dim - num_continuous :] = continuous_coordinate(np.broadcast_to(continuous, (rows, num_continuous)))
     return z

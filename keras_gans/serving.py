@@ -17,9 +17,13 @@ import urllib.request
 
 import numpy as np
 
-from keras_gans.errors import UsageError
+from keras_gans.errors import KerasGansError, UsageError, check_integer, check_name, first_line
 
 FORMATS = ("columnar", "row")
+
+
+class ServerResponseError(KerasGansError, RuntimeError):
+    """The server answered with an error, or with something a keras_gans export cannot produce."""
 
 
 class Client:
@@ -29,7 +33,10 @@ class Client:
         self.protocol = protocol or ("rest" if target.startswith(("http://", "https://")) else "grpc")
         if self.protocol not in ("rest", "grpc"):
             raise UsageError(f"Unknown protocol {protocol!r}: rest or grpc.")
-        self.target, self.model_name, self.version, self.timeout = target.rstrip("/"), model_name, version, timeout
+        # The name and version go into the URL (and the gRPC model spec): one safe path component each.
+        self.model_name = check_name(model_name, "the served model's name")
+        self.version = None if version is None else check_integer(version, "version", minimum=0)
+        self.target, self.timeout = target.rstrip("/"), timeout
 
     # -- inputs of the two signatures -----------------------------------------------------------
 
@@ -71,7 +78,7 @@ class Client:
     def decode_rest_response(body):
         """``{"outputs": ...}`` or ``{"predictions": [...]}`` -> dict of arrays; images uint8."""
         if "error" in body:
-            raise RuntimeError(f"TF Serving error: {body['error']}")
+            raise ServerResponseError(f"TF Serving error: {first_line(body['error'], 500)}")
         if "outputs" in body:
             outputs = body["outputs"]
         else:
@@ -134,9 +141,18 @@ class Client:
 
 
 def _typed(outputs):
+    """The outputs as arrays, ``images`` as uint8 after checking they are whole numbers in
+    [0, 255] (a cast would wrap 256 to 0 and truncate 3.7 to 3 without a word)."""
     arrays = {name: np.asarray(value) for name, value in outputs.items()}
     if "images" in arrays:
-        arrays["images"] = arrays["images"].astype(np.uint8)
+        images = arrays["images"]
+        if images.dtype == object or not np.issubdtype(images.dtype, np.number) or images.size and (
+            not np.all(np.isfinite(images)) or images.min() < 0 or images.max() > 255 or np.any(images != np.round(images))
+        ):
+            raise ServerResponseError(
+                "the server's images are not whole numbers in [0, 255]: is the model a keras_gans export?"
+            )
+        arrays["images"] = images.astype(np.uint8)
     if "images_float" in arrays:
         arrays["images_float"] = arrays["images_float"].astype(np.float32)
     return arrays

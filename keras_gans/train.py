@@ -3,23 +3,27 @@
 Flags map one to one onto the arguments of `run`, which Python users can call directly. A recipe is
 an absl flags file: ``python -m keras_gans.train --flagfile=zoo/recipes/cgan.flags``.
 
-What a run writes to ``--logdir``: ``config.json`` (its arguments), ``checkpoints/`` (G, D, both
-optimizers, the step and the RNG state), TensorBoard events in ``train/``, and at the end
-``generator.keras`` and ``samples.png``.
+What a run writes to ``--logdir``: ``config.json`` (its arguments, once training starts),
+``checkpoints/`` (G, D, both optimizers, the step and the RNG state), TensorBoard events in
+``train/``, and at the end ``generator.keras`` and ``samples.png``; while it runs, ``.lock`` (its
+PID and host) refuses a second run on the same ``--logdir``.
 """
 
+import contextlib
 import dataclasses
+import glob
 import inspect
 import json
 import math
 import os
 import shutil
+import socket
 import sys
 import types
 
 from absl import app, flags, logging
 
-from keras_gans.errors import UsageError
+from keras_gans.errors import KerasGansError, UsageError, check_integer, check_number
 
 
 def define_flags():
@@ -198,6 +202,7 @@ def run(
     from keras_gans.strategy import is_chief, make_strategy, worker_id
 
     run_settings = types.SimpleNamespace(**args)
+    _check_arguments(run_settings)
     family = models.get(model)
     if loss:
         losses.get(loss)
@@ -208,37 +213,66 @@ def run(
     logdir = run_settings.logdir = logdir or os.path.join("runs", f"{model}_{dataset}")
     # Non-chief workers write their share of each checkpoint to a scratch folder.
     work_dir = logdir if chief else os.path.join(logdir, f"worker_{worker_id(dist)}_scratch")
-    if chief:
-        _check_logdir(logdir, args, resume)
-    # Before the pipeline: tf.data's shuffle order depends on the global seed too.
-    keras.utils.set_random_seed(seed)
-    source = _training_data(family, run_settings)
-
+    lock = _lock_logdir(logdir) if chief else None
     previous_policy = keras.mixed_precision.dtype_policy()
-    if mixed_precision:
-        keras.mixed_precision.set_dtype_policy("mixed_float16")
     try:
+        if chief:
+            _check_logdir(logdir, args, resume)
+            _remove_partial_checkpoints(logdir)
+        # Before the pipeline: tf.data's shuffle order depends on the global seed too.
+        keras.utils.set_random_seed(seed)
+        source = _training_data(family, run_settings)
+        if mixed_precision:
+            keras.mixed_precision.set_dtype_policy("mixed_float16")
         gan, checkpoint = _compiled_model(family, source, dist, run_settings, network_options, compile_options)
         pipeline, steps_per_epoch, total_steps = _pipeline(gan, source, run_settings)
-        if chief:  # only now: a run refused above leaves nothing that would refuse the corrected one
-            _write_config(logdir, args)
         manager = _restore(checkpoint, logdir, work_dir, run_settings)
         samples = _sample_grid(gan, source, pipeline, run_settings)
         throughput = callbacks.Throughput(batch_size * gan.real_batches_per_step)
-        history = _fit(gan, pipeline, steps_per_epoch, total_steps, run_settings, verbose, [
+        training_callbacks = [
             callbacks.NonFiniteGuard(manager),
             callbacks.Checkpointer(manager, checkpoint_every),
             callbacks.StepBudget(total_steps),
             callbacks.LearningRates(lr_g, lr_d, total_steps, lr_decay_fraction),
             throughput,
             *(_chief_callbacks(samples, run_settings) if chief else []),
-        ])
-        generator_path = _save_outputs(gan, samples, run_settings) if chief else None
+        ]
+        if chief:  # only now: a run that fails to start leaves nothing that would refuse the corrected one
+            _write_config(logdir, args)
+        history = _fit(gan, pipeline, steps_per_epoch, total_steps, run_settings, verbose, training_callbacks)
+        generator_path = _save_outputs(gan, samples, manager, run_settings) if chief else None
         if not chief:
             shutil.rmtree(work_dir, ignore_errors=True)
     finally:
         keras.mixed_precision.set_dtype_policy(previous_policy)
+        if lock:
+            os.remove(lock)
+            with contextlib.suppress(OSError):  # a logdir made for the lock of a run that never started
+                os.rmdir(logdir)
     return TrainResult(callbacks.global_step(gan), history, logdir, generator_path, throughput.images_per_second)
+
+
+def _check_arguments(s):
+    """Refuses values that would fail deep inside TensorFlow, or train something silently wrong
+    (an untrained generator from --epochs=0), before anything is built or written."""
+    at_least = {
+        1: ("latent_dim", "width", "batch_size", "log_every", "keep_checkpoints", "eval_samples"),
+        0: ("steps", "checkpoint_every", "unrolled_steps", "eval_every", "seed"),
+    }
+    for minimum, names in at_least.items():
+        for name in names:
+            check_integer(getattr(s, name), f"--{name}", minimum)
+    for name in ("max_examples", "image_size", "n_critic"):  # None: the data's or the family's
+        if getattr(s, name) is not None:
+            check_integer(getattr(s, name), f"--{name}", minimum=1)
+    check_integer(s.epochs, "--epochs", minimum=None if s.steps else 1)
+    for name in ("lr_g", "lr_d"):
+        check_number(getattr(s, name), f"--{name}", low=0, low_open=True)
+    for name in ("ema_decay", "label_smoothing", "beta1", "beta2"):
+        check_number(getattr(s, name), f"--{name}", low=0, high=1, high_open=True)
+    for name in ("instance_noise", "r1_gamma", "feature_matching"):
+        check_number(getattr(s, name), f"--{name}", low=0)
+    check_number(s.lr_decay_fraction, "--lr_decay_fraction", low=0, high=1)
 
 
 def _check_replicas(dist, jit_compile, batch_size):
@@ -384,7 +418,9 @@ def _fit(gan, pipeline, steps_per_epoch, total_steps, run_settings, verbose, tra
         return {}
     fit_steps = min(steps_per_epoch, total_steps)
     return gan.fit(
-        pipeline,
+        # The pipeline's order is fixed by the seed: skipping the steps done resumes a run with
+        # the batches an uninterrupted one would see.
+        pipeline.skip(step),
         epochs=math.ceil(total_steps / fit_steps),
         initial_epoch=step // fit_steps,
         steps_per_epoch=fit_steps,
@@ -394,17 +430,19 @@ def _fit(gan, pipeline, steps_per_epoch, total_steps, run_settings, verbose, tra
     ).history
 
 
-def _save_outputs(gan, samples, run_settings):
-    """Writes every generator (``<stem>.keras``) and ``samples.png``; returns generator.keras' path."""
-    from keras_gans import callbacks, images
+def _save_outputs(gan, samples, manager, run_settings):
+    """Writes every generator (``<stem>.keras``) and ``samples.png``, each whole or not at all;
+    returns generator.keras' path."""
+    from keras_gans import callbacks, files, images
 
     s = run_settings
+    step = callbacks.global_step(gan)
+    callbacks.check_finite(manager, step)  # when no step ran, the weights are a checkpoint's, unchecked
     for stem, network in gan.saved_generators().items():
-        network.save(os.path.join(s.logdir, f"{stem}.keras"))
-    images.save_png(
-        os.path.join(s.logdir, "samples.png"), samples(gan),
-        Model=f"{s.model} on {s.dataset}, step {callbacks.global_step(gan)}",
-    )
+        with files.atomic_write(os.path.join(s.logdir, f"{stem}.keras")) as temporary:
+            network.save(temporary)
+    with files.atomic_write(os.path.join(s.logdir, "samples.png")) as temporary:
+        images.save_png(temporary, samples(gan), Model=f"{s.model} on {s.dataset}, step {step}")
     return os.path.join(s.logdir, "generator.keras")
 
 
@@ -475,9 +513,63 @@ def _check_logdir(logdir, args, resume):
 
 def _write_config(logdir, args):
     """``config.json``: the run's arguments, which a resume is checked against."""
-    os.makedirs(logdir, exist_ok=True)
-    with open(os.path.join(logdir, "config.json"), "w") as f:
+    from keras_gans import files
+
+    with files.atomic_write(os.path.join(logdir, "config.json")) as temporary, open(temporary, "w") as f:
         json.dump(args, f, indent=2)
+
+
+def _remove_partial_checkpoints(logdir):
+    """Removes what a run killed while saving a checkpoint leaves: TensorFlow writes ``ckpt-N_temp/``
+    and ``checkpoint.tmp<hex>`` and then renames them into place."""
+    checkpoints = os.path.join(logdir, "checkpoints")
+    for path in glob.glob(os.path.join(checkpoints, "ckpt-*_temp")):
+        shutil.rmtree(path)
+    for path in glob.glob(os.path.join(checkpoints, "checkpoint.tmp*")):
+        os.remove(path)
+
+
+def _lock_logdir(logdir):
+    """Creates ``<logdir>/.lock`` holding this process's PID and host, so that a second run on
+    ``logdir`` is refused rather than overwriting this one's checkpoints; takes over a lock whose
+    process no longer runs. Returns its path, which the run removes when it ends."""
+    path = os.path.join(logdir, ".lock")
+    host = socket.gethostname()
+    os.makedirs(logdir, exist_ok=True)
+    while True:
+        try:
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)  # atomic: one run wins
+        except FileExistsError:
+            try:
+                with open(path) as f:
+                    holder = f.read().split()
+            except FileNotFoundError:  # released meanwhile
+                continue
+            pid, holder_host = holder if len(holder) == 2 else ("?", "?")  # "?": still being written
+            # Our own PID there is a dead run's: a restarted container often reuses it.
+            stale = holder_host == host and pid.isdigit() and (int(pid) == os.getpid() or not _process_alive(int(pid)))
+            if not stale:
+                raise UsageError(
+                    f"{logdir} is in use by process {pid} on {holder_host}; wait for that run to end or stop it, "
+                    f"or use another --logdir (if it no longer runs, delete {path})."
+                )
+            logging.warning("Taking over %s from process %s, which no longer runs.", path, pid)
+            with contextlib.suppress(FileNotFoundError):  # another run took it over first
+                os.remove(path)
+            continue
+        with os.fdopen(descriptor, "w") as f:
+            f.write(f"{os.getpid()} {host}\n")
+        return path
+
+
+def _process_alive(pid):
+    try:
+        os.kill(pid, 0)  # signal 0: only checks that the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, as another user's
+        pass
+    return True
 
 
 def main(argv):
@@ -488,7 +580,7 @@ def main(argv):
     kwargs = {name: flags.FLAGS[name].value for name in [*run_argument_names(), *all_hyperparameter_names()]}
     try:
         result = run(**kwargs, verbose=1 if sys.stdout.isatty() else 2)
-    except (UsageError, callbacks.NonFiniteLossError) as error:
+    except KerasGansError as error:
         # A clear one-line message, not a TensorFlow stack trace.
         print(f"error: {error}", file=sys.stderr)
         return 1

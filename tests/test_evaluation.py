@@ -92,7 +92,7 @@ def test_evaluate_cli_prints_a_table_and_writes_json(shared_data, tmp_path):
 
     bad = subprocess.run([sys.executable, "-m", "keras_gans.evaluate", f"--generator={tmp_path / 'none.keras'}"],
                          capture_output=True, text=True, timeout=300)
-    assert bad.returncode == 1 and "Traceback" not in bad.stderr and "No generator at" in bad.stderr
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr and "No .keras file at" in bad.stderr
 
 
 def test_evaluate_repeats_report_the_mean_and_spread_over_latent_seeds(shared_data):

@@ -6,11 +6,13 @@
     images = g.sample(16, labels=[3] * 16)      # uint8 [16, 28, 28, 1]
     g.save_grid("grid.png")
 
-`load` also takes a preset folder (``save_to_preset`` writes one) or a URL with its sha256.
+`load` also takes a preset folder (``save_to_preset`` writes one), a URL of one with its sha256, a
+``.keras`` file or a training logdir: every command's ``--model`` takes the same references.
 """
 
 from keras_gans.zoo.generator import Generator
-from keras_gans.zoo.presets import CorruptWeightsError, info, list_entries, load, save_to_preset
+from keras_gans.zoo.presets import CorruptWeightsError, info, list_entries, save_to_preset
+from keras_gans.zoo.references import load
 
 list = list_entries  # noqa: A001 - `zoo.list()` is the public name
 

@@ -15,8 +15,9 @@ def slerp(start, end, fraction):
     return (np.sin((1.0 - fraction) * omega) * start + np.sin(fraction * omega) * end) / np.sin(omega)
 
 
-class Generator:
-    """Samples uint8 images ``[n, H, W, C]`` from a generator taking ``z`` or ``[z, label]``.
+class Generator(sampling.Sampler):
+    """Samples uint8 images ``[n, H, W, C]`` from a generator taking ``z`` or ``[z, label]``
+    (`keras_gans.sampling.Sampler`: ``sample``, ``sample_batches``, ``generate``, ``latents``).
 
     Attributes: ``keras_model``, ``latent_dim``, ``num_classes`` (0 when unconditional),
     ``class_names``, ``image_shape``, ``name``, ``metadata`` (the model card),
@@ -42,36 +43,9 @@ class Generator:
         kind = f"{self.num_classes} classes" if self.num_classes else "unconditional"
         return f"Generator({self.name!r}, {self.image_shape}, latent_dim={self.latent_dim}, {kind})"
 
-    def latents(self, n, seed=None, truncation=None, codes=None):
-        """``n`` standard normal latents (optionally truncated); the same seed, the same latents.
-        ``codes`` sets an InfoGAN's codes (`keras_gans.sampling.set_codes`); truncation leaves
-        the code coordinates alone, like a mixture's selector."""
-        untruncated = 1 if self.mixture_components else 0
-        if self.latent_codes:
-            untruncated = 1 + self.latent_codes["continuous"]
-        z = sampling.latents(n, self.latent_dim, seed, truncation, untruncated=untruncated)
-        return z if codes is None else sampling.set_codes(z, self.latent_codes, codes, self.name)
-
-    def labels(self, labels, n):
-        """Class indices from ints or class names (one label for all, or one per sample)."""
-        return sampling.resolve_labels(labels, n, self.num_classes, self.class_names, self.name)
-
-    def generate(self, z, labels=None, batch_size=256):
-        """uint8 images from given latents (and labels)."""
-        z = np.asarray(z, np.float32)
-        labels = self.labels(labels, len(z))
-        out = []
-        for start in range(0, len(z), batch_size):
-            batch = z[start : start + batch_size]
-            inputs = batch if labels is None else [batch, labels[start : start + batch_size]]
-            out.append(data.to_uint8(np.asarray(self.keras_model(inputs, training=False))))
-        return np.concatenate(out) if out else np.zeros((0, *self.image_shape), np.uint8)
-
-    def sample(self, n, labels=None, seed=None, batch_size=256, truncation=None, codes=None):
-        """``n`` samples: uint8 ``[n, H, W, C]``; conditional models cycle through the classes
-        unless ``labels`` (ints or class names) are given; ``truncation`` trades variety for
-        fidelity; ``codes`` sets an InfoGAN's codes, e.g. ``{"category": 3, "continuous": [0.5, -0.5]}``."""
-        return self.generate(self.latents(n, seed, truncation, codes), labels, batch_size)
+    def _images(self, z, labels):
+        inputs = z if labels is None else [z, labels]
+        return data.to_uint8(np.asarray(self.keras_model(inputs, training=False)))
 
     def interpolate(self, start, end, steps=8, label=None):
         """``steps`` samples along a spherical path from ``start`` to ``end`` (seeds or latents).

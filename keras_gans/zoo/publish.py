@@ -15,7 +15,7 @@ import sys
 from absl import app, flags
 
 from keras_gans import train
-from keras_gans.errors import UsageError
+from keras_gans.errors import UsageError, check_name
 
 
 def define_flags():
@@ -225,6 +225,7 @@ def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_di
     from keras_gans.zoo import presets
     from keras_gans.zoo.generator import Generator
 
+    check_name(name, "the entry name")
     logdirs = [logdirs] if isinstance(logdirs, str) else list(logdirs)
     card_dir = card_dir or os.path.join("zoo", name)
     preset_dir = preset_dir or os.path.join(presets.ENTRIES_DIR, name)

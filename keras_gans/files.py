@@ -1,0 +1,22 @@
+"""Writing files so that a killed process never leaves half of one."""
+
+import contextlib
+import os
+
+
+@contextlib.contextmanager
+def atomic_write(path):
+    """Yields a temporary path beside ``path`` to write, then moves it onto ``path`` in one step: a
+    reader (or a run resumed after a kill) sees the old file or the whole new one, never part of it.
+
+    The temporary name is ``.tmp-<name>`` (it keeps the extension, which Keras' saving needs), so
+    a leftover from a killed writer is hidden and overwritten by the next write.
+    """
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".tmp-{name}")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
