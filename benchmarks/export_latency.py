@@ -13,7 +13,7 @@ import time
 
 from absl import app, flags
 
-from keras_gans import export
+from keras_gans import export, zoo
 
 _MODEL = flags.DEFINE_string("model", "cgan_fashion", "Zoo name, preset folder, .keras file or logdir.")
 _OUT = flags.DEFINE_string("out", "/tmp/keras_gans_exported", "Where to export.")
@@ -41,7 +41,7 @@ def main(argv):
 
     from keras_gans.lite import LiteGenerator
 
-    generator = export.load_generator(_MODEL.value)
+    generator = zoo.load(_MODEL.value)
     rows = []
     saved_model = export.export_saved_model(generator, _OUT.value)
     serve = tf.saved_model.load(saved_model).signatures["serving_default"]

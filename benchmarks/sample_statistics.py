@@ -14,7 +14,7 @@ import sys
 import numpy as np
 from absl import app, flags
 
-from keras_gans import data, export
+from keras_gans import data, zoo
 from keras_gans.errors import UsageError
 from keras_gans.metrics import classifier, evaluation
 
@@ -39,7 +39,7 @@ def radial_power(images):
 def main(argv):
     del argv
     try:
-        generator = export.load_generator(_MODEL.value)
+        generator = zoo.load(_MODEL.value)
         dataset = _DATASET.value or generator.metadata.get("dataset")
         if not dataset:
             raise UsageError(f"{_MODEL.value} does not say which data it was trained on: pass --dataset.")

@@ -13,6 +13,7 @@ import time
 import numpy as np
 from absl import app, flags
 
+from keras_gans import files
 from keras_gans.errors import KerasGansError, check_integer
 
 
@@ -132,7 +133,7 @@ def main(argv):
     print(evaluation.format_table(report["metrics"], report.get("reference"), report.get("metrics_sd"),
                                   report.get("reference_sd")))
     out = flags.FLAGS.out or default_report_path(flags.FLAGS.generator)
-    with open(out, "w") as f:
+    with files.atomic_write(out) as temporary, open(temporary, "w") as f:
         json.dump(report, f, indent=2)
     print(f"wrote {out}")
     return 0

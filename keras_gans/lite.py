@@ -12,16 +12,22 @@ import os
 import numpy as np
 
 from keras_gans import sampling
-from keras_gans.errors import UsageError, first_line
+from keras_gans.errors import UsageError, check_integer, first_line
 
 
 class LiteGenerator(sampling.Sampler):
     """Samples uint8 images from a ``.tflite`` file written by `keras_gans.export`, in batches
-    (`keras_gans.sampling.Sampler`: ``sample``, ``sample_batches``, ``generate``, ``latents``).
+    (`keras_gans.sampling.Sampler`: ``sample``, ``sample_batches``, ``generate``, ``latents``,
+    ``class_sweep``, ``save_grid``).
 
     The model card beside it (``<file>.json``) gives the classes, so labels are checked here:
     the TFLite graph itself cannot (its assert ops are not builtins).
+
+    ``num_threads`` (also an attribute): CPU threads of the interpreter's kernels; by default all
+    cores (``os.cpu_count()``), where LiteRT's own default would use one.
     """
+
+    source = "keras_gans.lite"
 
     def __init__(self, path, num_threads=None):
         from ai_edge_litert.interpreter import Interpreter
@@ -29,8 +35,9 @@ class LiteGenerator(sampling.Sampler):
         if not os.path.isfile(path):
             raise UsageError(f"No TFLite model at {path}: pass a .tflite file written by keras_gans.export.")
         self.path = path
+        self.num_threads = (os.cpu_count() or 1) if num_threads is None else check_integer(num_threads, "num_threads", minimum=1)
         try:
-            self._interpreter = Interpreter(model_path=path, num_threads=num_threads)
+            self._interpreter = Interpreter(model_path=path, num_threads=self.num_threads)
             self._runner = self._interpreter.get_signature_runner("serving_default")
         except (ValueError, RuntimeError) as error:
             raise UsageError(f"{path} is not a TFLite generator from keras_gans.export ({first_line(error)}).") from None

@@ -13,6 +13,7 @@ saves, exports and serves like any generator (only comparisons and selects, whic
 import statistics
 
 import keras
+import numpy as np
 from keras import ops
 
 from keras_gans.errors import UsageError
@@ -40,9 +41,13 @@ class SelectComponent(keras.layers.Layer):
         normal = statistics.NormalDist()
         self.thresholds = [normal.inv_cdf(k / self.num_components) for k in range(1, self.num_components)]
 
+    def component_index(self, selector):
+        """The index of the component each ``selector`` value picks."""
+        return sum(ops.cast(ops.greater_equal(selector, t), "int32") for t in self.thresholds)
+
     def call(self, inputs):
         selector, images = inputs[0], inputs[1:]
-        index = sum(ops.cast(ops.greater_equal(selector, t), "int32") for t in self.thresholds)
+        index = self.component_index(selector)
         picked = 0
         for k, image in enumerate(images):
             mask = ops.reshape(ops.cast(ops.equal(index, k), image.dtype), (-1,) + (1,) * (len(image.shape) - 1))
@@ -56,9 +61,26 @@ class SelectComponent(keras.layers.Layer):
         return {**super().get_config(), "num_components": self.num_components}
 
 
+def _select_component(model):
+    return next((layer for layer in model.layers if isinstance(layer, SelectComponent)), None)
+
+
 def num_components(model):
     """The number of components of a mixture made by `build_mixture`; 0 for other generators."""
-    return next((layer.num_components for layer in model.layers if isinstance(layer, SelectComponent)), 0)
+    layer = _select_component(model)
+    return layer.num_components if layer else 0
+
+
+def components(model):
+    """The component generators of a mixture made by `build_mixture`, in order; [] for other
+    generators. Each takes the mixture's ``z`` without its last (selector) coordinate."""
+    return [model.get_layer(f"component_{k}") for k in range(num_components(model))]
+
+
+def component_index(model, selector):
+    """The index of the component each value of a mixture's ``selector`` (the last coordinate of
+    its ``z``) picks, as int32 NumPy: what the mixture's `SelectComponent` computes."""
+    return np.asarray(_select_component(model).component_index(selector))
 
 
 def build_mixture(generators, name="generator"):

@@ -4,7 +4,10 @@
 
 ``--model`` is a zoo name, a preset folder, a ``.keras`` file or a training logdir. Without ``--labels`` a conditional model writes a
 class sweep (one row per class); ``--labels`` takes class names or indices, one for all samples or
-one per sample.
+one per sample. ``--backend=tflite`` samples a ``.tflite`` file from `keras_gans.export` through
+LiteRT without importing TensorFlow, which takes most of the keras backend's start-up time:
+
+    python -m keras_gans.sample --backend=tflite --model=exported/tflite/cgan_fashion_none.tflite --n=16 --out=grid.png
 """
 
 import os
@@ -19,7 +22,9 @@ from keras_gans.errors import KerasGansError, UsageError, check_integer
 def define_flags():
     """Defines the command-line flags (only when run as a program, so importing the
     library defines none and several tools can share a process)."""
-    flags.DEFINE_string("model", "cgan_fashion", "Zoo name, preset folder, .keras file or training logdir.")
+    flags.DEFINE_enum("backend", "keras", ["keras", "tflite"], "keras: TensorFlow; tflite: LiteRT only (fast start).")
+    flags.DEFINE_string("model", "cgan_fashion", "Zoo name, preset folder, .keras file or training logdir; "
+                        "with --backend=tflite, a .tflite file.")
     flags.DEFINE_list("labels", None, "Class names or indices (conditional models).")
     flags.DEFINE_integer("n", None, "Number of samples (default: a class sweep, or 64).")
     flags.DEFINE_integer("seed", 0, "Seed of the latents: the same seed gives the same images.")
@@ -48,16 +53,25 @@ def _check_flags(f):
         raise UsageError(f"--out={f.out}: the folder {folder} does not exist; create it first.")
 
 
+def _load(backend, model):
+    # Imported here: the tflite backend must never import TensorFlow (the zoo does).
+    if backend == "tflite":
+        from keras_gans.lite import LiteGenerator
+
+        return LiteGenerator(model)
+    from keras_gans import zoo
+
+    return zoo.load(model)
+
+
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
-    from keras_gans import zoo
-
     f = flags.FLAGS
     try:
         _check_flags(f)
         labels = _parse_labels(f.labels)
-        generator = zoo.load(f.model)
+        generator = _load(f.backend, f.model)
         if labels is None and f.n is None:
             path = generator.save_grid(f.out, seed=f.seed)
         else:

@@ -69,6 +69,10 @@ def define_flags():
         "n_critic", None, "D steps per G step, each on a fresh real batch (the family's default: 5 for wgan and "
         "wgan_gp, 2 for biggan, else 1).", lower_bound=1,
     )
+    flags.DEFINE_boolean(
+        "reuse_fakes", False, "Run G forward once per step: D's last update trains on G's fakes, and G's update "
+        "scores the same fakes with the updated D (faster; not for pix2pix and cyclegan)."
+    )
     define_family_flags()
     flags.DEFINE_integer("batch_size", 64, "Global batch size, split across replicas.")
     flags.DEFINE_integer("epochs", 10, "Number of passes over the data (ignored when --steps > 0).")
@@ -166,6 +170,7 @@ def run(
     feature_matching=0.0,
     unrolled_steps=0,
     n_critic=None,
+    reuse_fakes=False,
     batch_size=64,
     epochs=10,
     steps=0,
@@ -336,7 +341,8 @@ def _compiled_model(family, source, dist, run_settings, network_options, compile
         gan.compile(
             d_optimizer, g_optimizer, loss=s.loss, label_smoothing=s.label_smoothing, instance_noise=s.instance_noise,
             r1_gamma=s.r1_gamma, diff_augment=s.diff_augment, feature_matching=s.feature_matching,
-            unrolled_steps=s.unrolled_steps, n_critic=s.n_critic, jit_compile=bool(s.jit_compile), **compile_options,
+            unrolled_steps=s.unrolled_steps, n_critic=s.n_critic, reuse_fakes=s.reuse_fakes,
+            jit_compile=bool(s.jit_compile), **compile_options,
         )
         checkpoint = tf.train.Checkpoint(
             g_optimizer=g_optimizer, d_optimizer=d_optimizer, rng_state=gan.seed_generator.state,
@@ -441,8 +447,7 @@ def _save_outputs(gan, samples, manager, run_settings):
     for stem, network in gan.saved_generators().items():
         with files.atomic_write(os.path.join(s.logdir, f"{stem}.keras")) as temporary:
             network.save(temporary)
-    with files.atomic_write(os.path.join(s.logdir, "samples.png")) as temporary:
-        images.save_png(temporary, samples(gan), Model=f"{s.model} on {s.dataset}, step {step}")
+    images.save_png(os.path.join(s.logdir, "samples.png"), samples(gan), Model=f"{s.model} on {s.dataset}, step {step}")
     return os.path.join(s.logdir, "generator.keras")
 
 

@@ -15,6 +15,7 @@ STABILIZER_SETTINGS = {
     "feature_matching": 0.1,
     "unrolled_steps": 1,
     "n_critic": 2,
+    "reuse_fakes": True,
 }
 LATENT_DIM = 16
 
@@ -65,6 +66,7 @@ def stabilizers(name):
 
     cls = family(name)
     chosen = {k: v for k, v in STABILIZER_SETTINGS.items() if k in cls.stabilizers}
+    chosen.pop("reuse_fakes", None)  # the parity runs take the default update; tests/test_reuse_fakes.py the other
     if losses.get(cls.default_loss).name not in ("minimax", "non_saturating"):
         chosen.pop("label_smoothing", None)
     return chosen

@@ -18,6 +18,7 @@ from keras_gans.errors import UsageError
 # update applies (``n_critic``: only above 1).
 STABILIZERS = (
     "label_smoothing", "instance_noise", "r1_gamma", "diff_augment", "feature_matching", "unrolled_steps", "n_critic",
+    "reuse_fakes",
 )
 
 
@@ -108,7 +109,7 @@ class GAN(keras.Model):
         return cls(generator, discriminator, latent_dim, num_classes=num_classes, seed=seed, ema_decay=ema_decay)
 
     def compile(self, d_optimizer, g_optimizer, loss=None, label_smoothing=0.0, instance_noise=0.0, r1_gamma=0.0,
-                diff_augment="", feature_matching=0.0, unrolled_steps=0, n_critic=None, **kwargs):
+                diff_augment="", feature_matching=0.0, unrolled_steps=0, n_critic=None, reuse_fakes=False, **kwargs):
         """Sets the two optimizers, the adversarial loss and the stabilisers.
 
         Args:
@@ -130,6 +131,9 @@ class GAN(keras.Model):
                 and Gulrajani et al. 2017's Algorithm 1; BigGAN takes 2); None: the family's
                 ``default_n_critic``. A step then takes ``n_critic`` batches of real data
                 (`real_batches_per_step`).
+            reuse_fakes: run G forward once per step: the last D update trains on G's fakes, and
+                the G update scores the same fakes with the updated D (as PyTorch's DCGAN example
+                does), instead of drawing new ones; G's forward pass is most of a DCGAN step's work.
 
         Both optimizers are built here, so a checkpoint restores their slots before the first step.
         Under a `tf.distribute` strategy, call it inside ``strategy.scope()``.
@@ -141,8 +145,9 @@ class GAN(keras.Model):
         self._refuse_unsupported_stabilizers(
             label_smoothing=label_smoothing, instance_noise=instance_noise, r1_gamma=r1_gamma,
             diff_augment=diff_augment, feature_matching=feature_matching, unrolled_steps=unrolled_steps,
-            n_critic=self.n_critic > 1,
+            n_critic=self.n_critic > 1, reuse_fakes=reuse_fakes,
         )
+        self.reuse_fakes = bool(reuse_fakes)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         self.adversarial_loss = losses.get(loss or self.default_loss)
@@ -333,11 +338,14 @@ class GAN(keras.Model):
         """Per-example loss G takes from D's auxiliary head; families with one override it."""
         return 0.0
 
-    def discriminator_step(self, real, labels):
-        """One D update; returns (per-example D loss, real scores, fake scores)."""
+    def discriminator_step(self, real, labels, z=None, fake=None):
+        """One D update; returns (per-example D loss, real scores, fake scores). ``z`` and
+        ``fake``: G's fakes of the step when it made them already (``reuse_fakes``)."""
         with tf.GradientTape() as tape:
-            z = self.sample_latent(ops.shape(real)[0])
-            fake = self.generate(z, labels, training=True)
+            if fake is None:
+                z = self.sample_latent(ops.shape(real)[0])
+                fake = self.generate(z, labels, training=True)
+            fake = tf.stop_gradient(fake)
             real_scores, real_auxiliary = self.score_and_auxiliary(real, labels, training=True)
             fake_scores, fake_auxiliary = self.score_and_auxiliary(fake, labels, training=True)
             d_per_example = self.adversarial_loss.discriminator(real_scores, fake_scores)
@@ -366,11 +374,14 @@ class GAN(keras.Model):
         real_scores = tf.stop_gradient(score_real()) if self.adversarial_loss.generator_uses_real else fake_scores
         return self.adversarial_loss.generator(real_scores, fake_scores)
 
-    def generator_step(self, real, labels):
-        """One G update (then the EMA); returns the per-example G loss."""
+    def generator_step(self, real, labels, before_scoring=None):
+        """One G update (then the EMA); returns the per-example G loss. ``before_scoring(z, fake)``
+        runs between G's forward pass and D's scoring of its fakes (``reuse_fakes``: the D update)."""
         with tf.GradientTape() as tape:
             z = self.sample_latent(ops.shape(real)[0])
             fake = self.generate(z, labels, training=True)
+            if before_scoring is not None:
+                before_scoring(z, fake)
             g_scores, g_auxiliary = self.score_and_auxiliary(fake, labels, training=True)
             g_per_example = self.generator_adversarial_loss(
                 g_scores, lambda: self.discriminate(real, labels, training=True)
@@ -383,16 +394,21 @@ class GAN(keras.Model):
         self.update_ema()
         return g_per_example
 
-    def unrolled_generator_step(self, real, labels):
+    def unrolled_generator_step(self, real, labels, before_scoring=None):
         """`generator_step` against D after ``unrolled_steps`` look-ahead D steps, which are then
         undone (Metz et al. 2017, first-order)."""
         if not self.unrolled_steps:
-            return self.generator_step(real, labels)
-        for variable, backup in self._unroll_backup:
-            backup.assign(variable)
-        for _ in range(self.unrolled_steps):
-            self.discriminator_step(real, labels)
-        g_per_example = self.generator_step(real, labels)
+            return self.generator_step(real, labels, before_scoring)
+
+        def look_ahead(z, fake):
+            if before_scoring is not None:
+                before_scoring(z, fake)
+            for variable, backup in self._unroll_backup:
+                backup.assign(variable)
+            for _ in range(self.unrolled_steps):
+                self.discriminator_step(real, labels)
+
+        g_per_example = self.generator_step(real, labels, look_ahead)
         for variable, backup in self._unroll_backup:
             variable.assign(backup)
         return g_per_example
@@ -417,10 +433,22 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
-        for critic_real, critic_labels in self.critic_batches(real, labels):  # unrolled in the traced step
-            d_per_example, real_scores, fake_scores = self.discriminator_step(critic_real, critic_labels)
+        batches = self.critic_batches(real, labels)
+        critic = {}
+
+        def last_critic_step(z=None, fake=None):
+            critic["outputs"] = self.discriminator_step(*batches[-1], z, fake)
             self.constrain_critic()
-        g_per_example = self.unrolled_generator_step(critic_real, critic_labels)
+
+        for critic_real, critic_labels in batches[:-1]:  # unrolled in the traced step
+            self.discriminator_step(critic_real, critic_labels)
+            self.constrain_critic()
+        if self.reuse_fakes:
+            g_per_example = self.unrolled_generator_step(*batches[-1], before_scoring=last_critic_step)
+        else:
+            last_critic_step()
+            g_per_example = self.unrolled_generator_step(*batches[-1])
+        d_per_example, real_scores, fake_scores = critic["outputs"]
         return self.update_metrics(ops.mean(d_per_example), ops.mean(g_per_example), real_scores, fake_scores)
 
     # -- serialization --------------------------------------------------------------------------

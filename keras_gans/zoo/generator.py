@@ -1,8 +1,9 @@
 """`Generator`: a trained generator with the sampling conveniences a notebook wants."""
 
 import numpy as np
+import tensorflow as tf
 
-from keras_gans import data, images, layers, mixture, sampling
+from keras_gans import data, layers, mixture, sampling
 from keras_gans.errors import UsageError
 
 
@@ -15,15 +16,52 @@ def slerp(start, end, fraction):
     return (np.sin((1.0 - fraction) * omega) * start + np.sin(fraction * omega) * end) / np.sin(omega)
 
 
+class CompiledNetwork:
+    """uint8 images from a Keras generator network taking ``z`` or ``[z, label]``, through a
+    compiled graph traced on first use and kept: it skips Keras' layer-by-layer eager dispatch
+    (about 3x faster at batch 1) and gives the same images.
+
+    Measured on CPU: one graph of any batch size runs as fast as graphs of fixed batch sizes from
+    batch 2 up (padding batches up to fixed sizes cost up to 1.8x, and XLA was slower at batch
+    64); a fixed batch of 1 is a few percent faster, so batches of 1 get their own graph.
+    """
+
+    def __init__(self, network):
+        self.network = network
+        self._functions = {}
+
+    def __call__(self, z, labels=None):
+        """Images of float32 ``z`` ``[n, latent_dim]`` and int32 ``labels`` ``[n]`` (or None)."""
+        inputs = [z] if labels is None else [z, labels]
+        return self._function(1 if len(z) == 1 else None)(*inputs).numpy()
+
+    def _function(self, batch):
+        if batch not in self._functions:
+            specs = [tf.TensorSpec([batch, self.network.inputs[0].shape[-1]], tf.float32)]
+            if len(self.network.inputs) > 1:
+                specs.append(tf.TensorSpec([batch], tf.int32))
+
+            def images(*inputs):
+                return data.to_uint8(self.network(list(inputs) if len(inputs) > 1 else inputs[0], training=False))
+
+            # The concrete function: calling it skips tf.function's argument matching (~0.2 ms).
+            self._functions[batch] = tf.function(images, input_signature=specs).get_concrete_function()
+        return self._functions[batch]
+
+
 class Generator(sampling.Sampler):
     """Samples uint8 images ``[n, H, W, C]`` from a generator taking ``z`` or ``[z, label]``
-    (`keras_gans.sampling.Sampler`: ``sample``, ``sample_batches``, ``generate``, ``latents``).
+    (`keras_gans.sampling.Sampler`: ``sample``, ``sample_batches``, ``generate``, ``latents``,
+    ``class_sweep``, ``save_grid``) through compiled graphs (`CompiledNetwork`); a mixture runs
+    each component only on the samples that pick it.
 
     Attributes: ``keras_model``, ``latent_dim``, ``num_classes`` (0 when unconditional),
     ``class_names``, ``image_shape``, ``name``, ``metadata`` (the model card),
     ``mixture_components`` (K for a `keras_gans.mixture` of K generators, else 0) and
     ``latent_codes`` (InfoGAN's code layout, ``{"categorical": K, "continuous": C}``, else None).
     """
+
+    source = "keras_gans.zoo"
 
     def __init__(self, keras_model, metadata=None):
         self.keras_model = keras_model
@@ -38,14 +76,23 @@ class Generator(sampling.Sampler):
         self.name = self.metadata.get("name", keras_model.name)
         self.mixture_components = mixture.num_components(keras_model)
         self.latent_codes = layers.latent_layout(keras_model)
+        self._networks = [CompiledNetwork(network) for network in mixture.components(keras_model) or [keras_model]]
 
     def __repr__(self):
         kind = f"{self.num_classes} classes" if self.num_classes else "unconditional"
         return f"Generator({self.name!r}, {self.image_shape}, latent_dim={self.latent_dim}, {kind})"
 
     def _images(self, z, labels):
-        inputs = z if labels is None else [z, labels]
-        return data.to_uint8(np.asarray(self.keras_model(inputs, training=False)))
+        if not self.mixture_components:
+            return self._networks[0](z, labels)
+        # Each component on its own rows: the whole mixture would run every component on every row.
+        index = mixture.component_index(self.keras_model, z[:, -1])
+        images = np.empty((len(z), *self.image_shape), np.uint8)
+        for k, network in enumerate(self._networks):
+            rows = np.flatnonzero(index == k)
+            if len(rows):
+                images[rows] = network(z[rows, :-1], None if labels is None else labels[rows])
+        return images
 
     def interpolate(self, start, end, steps=8, label=None):
         """``steps`` samples along a spherical path from ``start`` to ``end`` (seeds or latents).
@@ -57,20 +104,3 @@ class Generator(sampling.Sampler):
         z = np.stack([slerp(start[:walked], end[:walked], f) for f in np.linspace(0.0, 1.0, steps)])
         z = np.concatenate([z, np.tile(start[walked:], (steps, 1))], axis=1).astype(np.float32)
         return self.generate(z, None if not self.num_classes else [0 if label is None else label] * steps)
-
-    def class_sweep(self, per_class=8, seed=None):
-        """One row per class with the same ``per_class`` latents in each row."""
-        if not self.num_classes:
-            raise UsageError(f"{self.name} is unconditional: it has no classes to sweep.")
-        z = np.tile(self.latents(per_class, seed), (self.num_classes, 1))
-        return self.generate(z, np.repeat(np.arange(self.num_classes), per_class))
-
-    def save_grid(self, path, samples=None, rows=None, seed=None):
-        """Writes a PNG grid (a class sweep for conditional models, else 64 samples), labelled in
-        its metadata as generated by keras_gans with this model's name."""
-        if samples is None:
-            samples = self.class_sweep(seed=seed) if self.num_classes else self.sample(64, seed=seed)
-            rows = self.num_classes or 8
-        rows = rows or int(np.ceil(np.sqrt(len(samples))))
-        images.save_png(path, images.grid(samples, rows), Model=self.name, Source="keras_gans.zoo")
-        return path
