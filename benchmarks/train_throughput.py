@@ -10,6 +10,8 @@ machine's other load hardly moves it) and of images per wall second:
     fit_vs_loop   a bare tf.function loop over train_step -> the library's ``fit``
     xla           jit_compile off -> on
     reuse_fakes   two generator forward passes per step -> one (``--reuse_fakes``)
+    bfloat16      float32 -> mixed_bfloat16 compute (``--bfloat16``)
+    fast          the defaults -> ``--reuse_fakes --bfloat16`` together
 Also prints the FLOPs of a training step (counted from the layers, the 3x rule: a differentiated
 pass costs three forward passes) per CPU-second beside a float32 matmul's, and the rates of the
 generator's transposed convolutions (forward and backward) beside the forms that could replace
@@ -28,7 +30,7 @@ from absl import app, flags
 
 from keras_gans import data, models, train
 
-COMPARISONS = ("fit_vs_loop", "xla", "reuse_fakes")
+COMPARISONS = ("fit_vs_loop", "xla", "reuse_fakes", "bfloat16", "fast")
 _DATA_DIR = flags.DEFINE_string("data_dir", "../shared/data/fashion_mnist", "The dataset's folder.")
 _DATASET = flags.DEFINE_string("dataset", "fashion_mnist", "Dataset name.")
 _MODEL = flags.DEFINE_string("model", "cgan", "GAN family.")
@@ -42,9 +44,11 @@ _JIT = flags.DEFINE_boolean("jit_compile", False, "XLA for every arm but the xla
 _LAYER_RATES = flags.DEFINE_boolean("layer_rates", True, "Also measure G's transposed convolutions and their replacements.")
 
 
-def build(source, jit_compile=False, reuse_fakes=False):
+def build(source, jit_compile=False, reuse_fakes=False, policy="float32"):
+    keras.mixed_precision.set_dtype_policy(policy)  # layers keep the policy they were built under
     gan = models.get(_MODEL.value).from_hparams(source.image_shape, _LATENT_DIM.value, num_classes=source.num_classes,
                                                 seed=0, width=_WIDTH.value)
+    keras.mixed_precision.set_dtype_policy("float32")
     optimizers = [train.make_optimizer("adam", 2e-4, 0.5, 0.999) for _ in range(2)]
     gan.compile(*optimizers, reuse_fakes=reuse_fakes, jit_compile=jit_compile)
     return gan
@@ -97,14 +101,17 @@ def forward_flops(model):
     """FLOPs per example of one forward pass (Dense and convolutions: 2 per multiply-add)."""
     total = 0
     for layer in model._flatten_layers(include_self=False):
-        if isinstance(layer, keras.layers.Dense):
-            total += 2 * int(layer.kernel.shape[0]) * int(layer.kernel.shape[1])
-        elif isinstance(layer, keras.layers.Conv2DTranspose):  # every input pixel scatters a kernel
+        if not layer._inbound_nodes:  # a layer inside a wrapper (spectral norm): counted with it
+            continue
+        core = layer.layer if isinstance(layer, keras.layers.Wrapper) else layer
+        if isinstance(core, keras.layers.Dense):
+            total += 2 * int(core.kernel.shape[0]) * int(core.kernel.shape[1])
+        elif isinstance(core, keras.layers.Conv2DTranspose):  # every input pixel scatters a kernel
             height, width = layer.input.shape[1:3]
-            total += 2 * int(np.prod(layer.kernel.shape)) * height * width
-        elif isinstance(layer, keras.layers.Conv2D):
+            total += 2 * int(np.prod(core.kernel.shape)) * height * width
+        elif isinstance(core, keras.layers.Conv2D):
             height, width = layer.output.shape[1:3]
-            total += 2 * int(np.prod(layer.kernel.shape)) * height * width
+            total += 2 * int(np.prod(core.kernel.shape)) * height * width
     return total
 
 
@@ -195,6 +202,10 @@ def main(argv):
             build(source, jit)),
         "xla": lambda: (fit_arm(g, pipeline(g)) for g in (build(source, False), build(source, True))),
         "reuse_fakes": lambda: (fit_arm(g, pipeline(g)) for g in (build(source, jit), build(source, jit, True))),
+        "bfloat16": lambda: (fit_arm(g, pipeline(g)) for g in (build(source, jit),
+                                                              build(source, jit, policy="mixed_bfloat16"))),
+        "fast": lambda: (fit_arm(g, pipeline(g)) for g in (build(source, jit),
+                                                          build(source, jit, True, policy="mixed_bfloat16"))),
     }
     measured = {}
     for name in _COMPARE.value:
@@ -206,7 +217,7 @@ def main(argv):
           f"D forward {forward_flops(gan.discriminator) / 1e6:.1f}); float32 matmul {matmul:.0f} GFLOP per CPU-s")
     for name, median in measured.items():
         for arm, (_, per_cpu_second) in median.items():
-            reuse = name == "reuse_fakes" and arm == "after"
+            reuse = name in ("reuse_fakes", "fast") and arm == "after"
             achieved = step_flops(gan, reuse) * per_cpu_second / 1e9
             print(f"  {name} {arm}: {achieved:.0f} GFLOP per CPU-s = {achieved / matmul:.2f} of the matmul")
     if _LAYER_RATES.value:

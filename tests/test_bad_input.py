@@ -136,6 +136,8 @@ API_CASES = [
     ("train n_critic=0", lambda w, o: _run(w, o, n_critic=0), r"--n_critic must be at least 1"),
     ("train max_examples=0", lambda w, o: _run(w, o, max_examples=0), r"--max_examples must be at least 1"),
     ("train seed<0", lambda w, o: _run(w, o, seed=-1), r"--seed must be at least 0"),
+    ("train float16 and bfloat16", lambda w, o: _run(w, o, mixed_precision=True, bfloat16=True),
+     r"--mixed_precision \(float16\) and --bfloat16 exclude each other"),
     ("train float steps", lambda w, o: _run(w, o, steps=2.5), r"--steps must be an integer"),
     ("train unknown model", lambda w, o: _run(w, o, model="stylegan3"), r"Unknown model 'stylegan3'.*cgan"),
     ("train unknown loss", lambda w, o: _run(w, o, loss="bogus"), r"Unknown adversarial loss 'bogus'"),

@@ -35,16 +35,20 @@ def test_shapes_one_step_and_keras_round_trip(name, tmp_path):
         run_family_test(name, tmp_path, family_cases.image_shape(name), num_classes, **options)
 
 
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
 @pytest.mark.parametrize("name", FAMILIES)
-def test_mixed_precision_trains(name):
-    """Under mixed_float16 with dynamic loss scaling, steps run with finite losses and change both
-    networks; the first few may be skipped while the loss scale drops from 2^15 to what fits."""
+def test_mixed_precision_trains(name, policy):
+    """Under mixed_float16 with dynamic loss scaling, and under mixed_bfloat16 without, steps run
+    with finite losses and change both networks; under float16 the first few may be skipped while
+    the loss scale drops from 2^15 to what fits."""
     previous = keras.mixed_precision.dtype_policy()
-    keras.mixed_precision.set_dtype_policy("mixed_float16")
+    keras.mixed_precision.set_dtype_policy(policy)
     try:
         gan = family_cases.build(name)
-        gan.compile(keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3)),
-                    keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3)))
+        optimizers = [keras.optimizers.Adam(1e-3) for _ in range(2)]
+        if policy == "mixed_float16":
+            optimizers = [keras.optimizers.LossScaleOptimizer(optimizer) for optimizer in optimizers]
+        gan.compile(*optimizers)
         networks = (gan.generator, gan.discriminator)
         before = [[w.numpy() for w in network.trainable_weights] for network in networks]
         first, second = family_cases.training_data(name, steps=1, batches_per_step=gan.real_batches_per_step)

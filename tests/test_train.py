@@ -217,3 +217,16 @@ def test_a_run_with_explicit_default_options_resumes_with_them_unset(tmp_path):
     train._check_logdir(str(logdir), {**args, "minibatch_stddev": None, "extra_layers": None}, resume=True)
     with pytest.raises(train.UsageError, match="--extra_layers was 0, now 2"):
         train._check_logdir(str(logdir), {**args, "minibatch_stddev": None, "extra_layers": 2}, resume=True)
+
+
+@pytest.mark.parametrize("precision", ["mixed_precision", "bfloat16"])
+def test_a_mixed_precision_run_saves_a_generator_computing_in_float32(fashion_dir, tmp_path, precision):
+    import keras
+
+    result = train.run(**QUICK, data_dir=str(fashion_dir), steps=2, logdir=str(tmp_path / "run"), verbose=0,
+                       **{precision: True})
+    model = keras.saving.load_model(result.generator_path)
+    assert {layer.dtype_policy.name for layer in model._flatten_layers()} == {"float32"}
+    z = np.random.default_rng(0).standard_normal((4, QUICK["latent_dim"])).astype("float32")
+    images = np.asarray(model([z, np.arange(4)]))
+    assert images.dtype == np.float32 and np.all(np.isfinite(images))
