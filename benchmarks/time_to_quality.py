@@ -45,13 +45,14 @@ the recipe's logdir), ``<arm>/logs/``, ``snapshots/<arm>_NNN.keras``, ``evals/<a
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import time
 
 from absl import app, flags
+
+from keras_gans.benchmark import checkpoint_step, read_recipe
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEER_SCRIPT = os.path.join(REPO, "benchmarks", "keras_io_cgan.py")
@@ -152,23 +153,7 @@ def _run_logged(command, log_path):
 
 def recipe_flag(recipe_path, name, default=None):
     """The value of ``--name=value`` in an absl flag file (its last occurrence)."""
-    value = default
-    with open(recipe_path) as f:
-        for line in f:
-            line = line.strip()
-            if line.startswith(f"--{name}="):
-                value = line.split("=", 1)[1]
-    return value
-
-
-def recipe_checkpoint_step(logdir):
-    """The step of the newest checkpoint of a keras_gans training run (None when it has none)."""
-    path = os.path.join(logdir, "checkpoints", "checkpoint")
-    if not os.path.isfile(path):
-        return None
-    with open(path) as f:
-        match = re.search(r'^model_checkpoint_path: "(?:.*/)?ckpt-(\d+)"', f.read(), re.MULTILINE)
-    return int(match.group(1)) if match else None
+    return read_recipe(recipe_path).get(name, default)
 
 
 def recipe_chunk_steps(chunks, target_seconds, first_steps):
@@ -298,7 +283,7 @@ class Benchmark:
         wall = _run_logged(command, log)
         fit_seconds = _read_json(timing)["fit_seconds"]
         os.remove(timing)
-        reached = recipe_checkpoint_step(work)
+        reached = checkpoint_step(work)
         if reached != steps:
             raise RuntimeError(f"the recipe chunk was to train to step {steps}, its checkpoint is at {reached} ({log})")
         record["chunks"].append({"fit_seconds": round(fit_seconds, 3), "steps": steps - done})

@@ -61,11 +61,13 @@ def load_generator_model(generator):
 
 def default_report_path(generator):
     """``<generator>.eval.json`` beside a .keras file, in a logdir, or here for zoo names and presets."""
+    from keras_gans.zoo.references import RUN_GENERATOR
+
     first = generator.split(",")[0].strip().rstrip("/")
     mixed = "_mixture" if "," in generator else ""
     if first.endswith(".keras"):
         return os.path.splitext(first)[0] + mixed + ".eval.json"
-    if os.path.isfile(os.path.join(first, "generator.keras")):
+    if os.path.isfile(os.path.join(first, RUN_GENERATOR)):
         return os.path.join(first, f"generator{mixed}.eval.json")
     return os.path.basename(first) + mixed + ".eval.json"
 
@@ -83,9 +85,10 @@ def _summarise(report, part, runs):
 
 def evaluate(generator, dataset, data_dir=None, metrics="fid,intra_fid,kid,is,pr,cond_acc,cas,modes", num_samples=10000,
              feature_net="domain", inception_weights="imagenet", batch_size=500, seed=0, reference=True, repeats=1,
-             inception_graph=None):
+             inception_graph=None, evaluator=None):
     """Evaluates a generator (a Keras model, or paths as `load_generator_model` takes them);
-    returns the report as a dict. With ``repeats`` > 1 the metrics are means over the latent seeds
+    returns the report as a dict. An ``evaluator`` (`keras_gans.metrics.evaluation.make_evaluator`)
+    made once serves many calls; it replaces the data and feature-network arguments. With ``repeats`` > 1 the metrics are means over the latent seeds
     ``seed, seed + 1, ...``, with their standard deviations under ``metrics_sd``: on 10k samples
     FID moves by tenths from one latent draw to the next (BUILD_NOTES.md)."""
     from keras_gans.metrics import evaluation
@@ -96,8 +99,8 @@ def evaluate(generator, dataset, data_dir=None, metrics="fid,intra_fid,kid,is,pr
     check_integer(batch_size, "--batch_size", minimum=1)
     metrics = evaluation.parse_metrics(metrics)
     model = load_generator_model(generator) if isinstance(generator, str) else generator
-    evaluator = evaluation.make_evaluator(dataset, data_dir, feature_net, inception_weights, with_train=reference,
-                                          inception_graph=inception_graph)
+    evaluator = evaluator or evaluation.make_evaluator(dataset, data_dir, feature_net, inception_weights,
+                                                       with_train=reference, inception_graph=inception_graph)
     seeds = list(range(seed, seed + repeats))
     start = time.perf_counter()
     runs = [evaluator.evaluate(model, metrics, num_samples, batch_size, s) for s in seeds]

@@ -158,6 +158,22 @@ class ConditionalBatchNormalization(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
+class NearestUpsampling2D(keras.layers.Layer):
+    """2x nearest-neighbour upsampling, as ``layers.UpSampling2D()``, with a static output shape:
+    UpSampling2D repeats rows with ``ops.repeat``, whose output height TensorFlow leaves unknown,
+    and TFLite's builtin convolution then refuses the next layer. (``layers.Resizing`` would do
+    it too, but a model holding that preprocessing layer runs its batch norms in training mode
+    when called with ``training=None``.)"""
+
+    def call(self, images):
+        return ops.image.resize(images, (2 * images.shape[1], 2 * images.shape[2]), interpolation="nearest")
+
+    def compute_output_shape(self, input_shape):
+        batch, height, width, channels = input_shape
+        return batch, 2 * height, 2 * width, channels
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
 class LatentChunks(keras.layers.Layer):
     """Splits ``z`` into ``num_chunks`` consecutive chunks of (nearly) equal size, the earlier ones
     one longer when it does not divide (BigGAN's hierarchical latents, Brock et al. 2019)."""

@@ -43,6 +43,11 @@ def latent_chunks(n, latent_dim, seed=None, truncation=None, untruncated=0):
         yield z.astype(np.float32)
 
 
+def check_psi(psi):
+    """StyleGAN's truncation psi: 0 gives the average image, 1 no truncation."""
+    return check_number(psi, "truncation (StyleGAN's psi)", low=0.0, high=1.0)
+
+
 def latents(n, latent_dim, seed=None, truncation=None, untruncated=0):
     """``n`` standard normal latents; the same seed gives the same latents everywhere.
 
@@ -109,6 +114,9 @@ class Sampler:
     """
 
     batch_size = 256
+    # Where ``truncation`` acts: "z" redraws latent values beyond it (BigGAN); "w" is StyleGAN's
+    # psi, which a subclass that sets it applies in ``_images(z, labels, truncation)``.
+    truncation_space = "z"
 
     def latents(self, n, seed=None, truncation=None, codes=None):
         """``n`` standard normal latents (optionally truncated); the same seed, the same latents.
@@ -118,6 +126,10 @@ class Sampler:
                                *self._latent_chunks(n, seed, truncation, codes)])
 
     def _latent_chunks(self, n, seed, truncation, codes):
+        if self.truncation_space == "w":
+            if truncation is not None:
+                check_psi(truncation)
+            truncation = None
         untruncated = 1 if self.mixture_components else 0
         if self.latent_codes:
             untruncated = 1 + self.latent_codes["continuous"]
@@ -150,9 +162,11 @@ class Sampler:
             start += len(batch)
         return images
 
-    def _generate_batches(self, z_chunks, labels, n, batch_size):
-        """uint8 image batches of at most ``batch_size`` from latent chunks."""
+    def _generate_batches(self, z_chunks, labels, n, batch_size, truncation=None):
+        """uint8 image batches of at most ``batch_size`` from latent chunks (``truncation``: a
+        psi for ``_images`` when it acts in "w")."""
         batch_size = self._batch_size(batch_size)
+        options = {"truncation": truncation} if self.truncation_space == "w" and truncation is not None else {}
         start = 0
         for chunk in z_chunks:
             if not np.all(np.isfinite(chunk)):
@@ -160,7 +174,7 @@ class Sampler:
             for offset in range(0, len(chunk), batch_size):
                 z = chunk[offset : offset + batch_size]
                 yield self._images(z, label_batch(labels, start + offset, len(z), n, self.num_classes,
-                                                  self.class_names, self.name))
+                                                  self.class_names, self.name), **options)
             start += len(chunk)
 
     def sample_batches(self, n, labels=None, seed=None, batch_size=None, truncation=None, codes=None):
@@ -171,12 +185,14 @@ class Sampler:
             labels = self.labels(labels, n)  # all checked before any sampling
         else:
             label_batch(labels, 0, 0, n, self.num_classes, self.class_names, self.name)
-        yield from self._generate_batches(self._latent_chunks(n, seed, truncation, codes), labels, n, batch_size)
+        yield from self._generate_batches(self._latent_chunks(n, seed, truncation, codes), labels, n, batch_size,
+                                          truncation)
 
     def sample(self, n, labels=None, seed=None, batch_size=None, truncation=None, codes=None):
         """``n`` samples: uint8 ``[n, H, W, C]``; conditional models cycle through the classes
         unless ``labels`` (ints or class names) are given; ``truncation`` trades variety for
-        fidelity; ``codes`` sets an InfoGAN's codes, e.g. ``{"category": 3, "continuous": [0.5, -0.5]}``.
+        fidelity (BigGAN's: latent values beyond it are redrawn; a StyleGAN's is psi in [0, 1],
+        pulling w towards its average); ``codes`` sets an InfoGAN's codes, e.g. ``{"category": 3, "continuous": [0.5, -0.5]}``.
         For more samples than fit in memory, iterate over `sample_batches`."""
         n = check_integer(n, "the number of samples", minimum=0)
         return self._filled(n, self.sample_batches(n, labels, seed, batch_size, truncation, codes))
@@ -187,6 +203,30 @@ class Sampler:
             raise UsageError(f"{self.name} is unconditional: it has no classes to sweep.")
         z = np.tile(self.latents(per_class, seed), (self.num_classes, 1))
         return self.generate(z, np.repeat(np.arange(self.num_classes), per_class))
+
+    def code_sweep(self, code="category", per_row=8, seed=None):
+        """An InfoGAN's codes made visible (Chen et al. 2016, Fig. 2), one row per category:
+        ``code="category"`` puts the same ``per_row`` latents in every row, so the rows differ by
+        category only; ``code=i`` gives row k one latent (drawn with ``seed + k``) in category k,
+        with continuous code ``i`` going from -0.95 to 0.95 across the row and the other continuous
+        codes at 0. uint8 ``[categories * per_row, H, W, C]``, rows in order."""
+        if not self.latent_codes:
+            raise UsageError(f"{self.name} has no latent codes to sweep.")
+        per_row = check_integer(per_row, "per_row", minimum=1)
+        num_categories, num_continuous = self.latent_codes["categorical"], self.latent_codes["continuous"]
+        categories = np.repeat(np.arange(num_categories), per_row)
+        if code == "category":
+            z = np.tile(self.latents(per_row, seed), (num_categories, 1))
+            return self.generate(set_codes(z, self.latent_codes, {"category": categories}, self.name))
+        if isinstance(code, bool) or not isinstance(code, numbers.Integral) or not 0 <= code < num_continuous:
+            raise UsageError(f"code must be \"category\" or a continuous code's index in [0, {num_continuous}); "
+                             f"got {code!r}.")
+        base = 0 if seed is None else seed
+        z = np.repeat(np.concatenate([self.latents(1, base + k) for k in range(num_categories)]), per_row, axis=0)
+        continuous = np.zeros((len(z), num_continuous))
+        continuous[:, code] = np.tile(np.linspace(-0.95, 0.95, per_row), num_categories)
+        codes = {"category": categories, "continuous": continuous}
+        return self.generate(set_codes(z, self.latent_codes, codes, self.name))
 
     def save_grid(self, path, samples=None, rows=None, seed=None):
         """Writes a PNG grid (a class sweep for conditional models, else 64 samples), labelled in

@@ -450,6 +450,7 @@ def _save_outputs(gan, samples, manager, run_settings):
     """Writes every generator (``<stem>.keras``, computing in float32 whatever the training
     precision) and ``samples.png``, each whole or not at all; returns generator.keras' path."""
     from keras_gans import callbacks, files, images
+    from keras_gans.zoo import references
 
     s = run_settings
     step = callbacks.global_step(gan)
@@ -458,7 +459,7 @@ def _save_outputs(gan, samples, manager, run_settings):
         with files.atomic_write(os.path.join(s.logdir, f"{stem}.keras")) as temporary:
             _in_float32(network).save(temporary)
     images.save_png(os.path.join(s.logdir, "samples.png"), samples(gan), Model=f"{s.model} on {s.dataset}, step {step}")
-    return os.path.join(s.logdir, "generator.keras")
+    return os.path.join(s.logdir, references.RUN_GENERATOR)
 
 
 def _in_float32(network):
@@ -622,6 +623,21 @@ def main(argv):
         print(f"Trained to step {result.step}: {speed:.0f} images/s (median epoch after the first).")
     print(f"Generator: {result.generator_path}\nTensorBoard: tensorboard --logdir {result.logdir}")
     return 0
+
+
+def flagfile_values(text):
+    """``{flag: value text}`` of an absl flag file such as a recipe (``--x=1``, ``--flag``, ``--noflag``)."""
+    values = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line.startswith("--"):
+            continue
+        key, has_value, value = line[2:].partition("=")
+        if not has_value:
+            # absl's boolean forms; no flag of keras_gans.train starts with "no" otherwise.
+            key, value = (key[2:], "false") if key.startswith("no") else (key, "true")
+        values[key] = value
+    return values
 
 
 def run_argument_names():

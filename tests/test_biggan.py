@@ -66,3 +66,15 @@ def test_hierarchical_latents_reach_every_block_and_two_d_steps_per_g_step():
         moved = z.copy()
         moved[:, start : start + size] += 1.0
         assert np.abs(np.asarray(gan.generate(moved, labels)) - base).max() > 1e-4
+
+
+def test_nearest_upsampling_equals_keras_upsampling_with_a_static_shape():
+    import tensorflow as tf
+
+    from keras_gans.layers import NearestUpsampling2D
+
+    x = np.random.default_rng(0).standard_normal((3, 7, 5, 4)).astype("float32")
+    np.testing.assert_array_equal(NearestUpsampling2D()(x), keras.layers.UpSampling2D()(x))
+    # In a traced graph of unknown batch size the height and width stay known (TFLite needs them).
+    traced = tf.function(NearestUpsampling2D().__call__).get_concrete_function(tf.TensorSpec([None, 7, 5, 4]))
+    assert traced.output_shapes.as_list() == [None, 14, 10, 4]

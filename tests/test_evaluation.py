@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from conftest import build_family, summary_kinds
 from keras_gans.errors import UsageError
@@ -23,12 +24,33 @@ def test_shipped_classifier_accuracy_on_the_real_test_split(shared_data, dataset
     assert measured == pytest.approx(metadata["test_accuracy"], abs=1e-3)
 
 
+@pytest.mark.parametrize("dataset", ["fashion_mnist", "mnist"])
+def test_shipped_features_barely_move_under_noise_a_person_cannot_see(shared_data, dataset):
+    """Issue 19: before the classifiers were trained with `Imperceptible`, Gaussian noise of std
+    0.02 (2.5 grey levels) tripled Fashion-MNIST's real-vs-real FID."""
+    from keras_gans.metrics.fid import frechet_distance
+
+    network, metadata = feature_nets.domain(dataset)
+    assert metadata["recipe"]["max_noise_std"] > 0 and metadata["recipe"]["max_blur"] > 0
+    test, _, _ = classifier.load_split(dataset, str(shared_data / dataset), "test")
+    train, _, _ = classifier.load_split(dataset, str(shared_data / dataset), "train")
+    real = train[np.random.default_rng(0).choice(len(train), 5000, replace=False)]
+    noisy = np.clip(real + 0.02 * np.random.default_rng(1).standard_normal(real.shape).astype(np.float32), -1, 1)
+    test_features = network.embed(test)[0]
+    reference = frechet_distance(test_features, network.embed(real)[0])
+    assert frechet_distance(test_features, network.embed(noisy)[0]) < 1.5 * reference
+
+
 def test_domain_feature_network_shapes():
     network, _ = feature_nets.domain("fashion_mnist")
     features, logits = network.embed(np.zeros((3, 28, 28, 1), np.float32))
     assert features.shape == (3, 128) and logits.shape == (3, 10) and features.dtype == np.float64
     with pytest.raises(ValueError, match=r"\(28, 28, 1\)"):
         network.embed(np.zeros((1, 32, 32, 3), np.float32))
+    # Another size with the same channels is compared at the data's size (StyleGAN's 32x32).
+    large = np.random.default_rng(0).uniform(-1, 1, (2, 32, 32, 1)).astype(np.float32)
+    resized = tf.image.resize(large, (28, 28), antialias=True).numpy()
+    np.testing.assert_allclose(network.embed(large)[0], network.embed(resized)[0], atol=1e-5)
 
 
 def test_inception_v3_plumbing_with_random_weights():
@@ -58,7 +80,7 @@ def test_evaluator_on_a_conditional_generator_and_the_reference(fashion_evaluato
     results = fashion_evaluator.evaluate(gan.generator, num_samples=300, batch_size=100)
     per_class = [f"intra_fid_{c}" for c in range(10)]
     assert set(results) == {"fid", "intra_fid", *per_class, "kid", "kid_std", "is", "is_std", "precision", "recall",
-                            "cond_acc", "cas", "modes_covered", "modes_kl"}
+                            "cond_acc", "cas", "modes_covered", "modes_kl", "modes_min_share"}
     assert all(np.isfinite(v) for v in results.values())
     assert results["intra_fid"] == pytest.approx(np.mean([results[k] for k in per_class]))
     reference = fashion_evaluator.reference(num_samples=300)
@@ -72,7 +94,7 @@ def test_evaluator_on_a_conditional_generator_and_the_reference(fashion_evaluato
 def test_evaluator_skips_conditional_metrics_for_unconditional_generators(fashion_evaluator):
     gan = build_family("dcgan", num_classes=0, width=8)
     results = fashion_evaluator.evaluate(gan.generator, metrics="fid,intra_fid,cond_acc,cas,modes", num_samples=200)
-    assert set(results) == {"fid", "modes_covered", "modes_kl"}
+    assert set(results) == {"fid", "modes_covered", "modes_kl", "modes_min_share"}
 
 
 def test_evaluate_cli_prints_a_table_and_writes_json(shared_data, tmp_path):
@@ -178,3 +200,20 @@ def test_inception_graph_errors_name_the_fix(tmp_path):
     (tmp_path / "other.pb").write_bytes(graph.as_graph_def().SerializeToString())
     with pytest.raises(UsageError, match="is not the FID Inception graph .* no ExpandDims, pool_3"):
         feature_nets.inception_graph(str(tmp_path / "other.pb"))
+
+
+def test_imperceptible_blends_each_image_with_its_blur_and_adds_noise_only_in_training():
+    images = np.random.default_rng(0).uniform(-0.9, 0.9, (64, 8, 8, 2)).astype(np.float32)
+    padded = np.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    taps = np.array([1, 2, 1]) / 4
+    blurred = sum(taps[i] * taps[j] * padded[:, i : i + 8, j : j + 8] for i in range(3) for j in range(3))
+    blur_only = np.asarray(classifier.Imperceptible(0.0, 0.5, seed=1)(images, training=True))
+    # Each output is image + s * (blur - image) for one strength s per image, within [0, 0.5].
+    step = (blurred - images).reshape(64, -1)
+    strengths = np.sum(step * (blur_only - images).reshape(64, -1), axis=1) / np.sum(step**2, axis=1)
+    np.testing.assert_allclose(blur_only, images + strengths[:, None, None, None] * (blurred - images), atol=1e-5)
+    assert 0 <= strengths.min() and strengths.max() <= 0.5 and strengths.std() > 0.05
+    noise_only = np.asarray(classifier.Imperceptible(0.1, 0.0, seed=1)(images, training=True)) - images
+    stds = noise_only.reshape(64, -1).std(axis=1)
+    assert stds.max() <= 0.1 * 1.3 and stds.std() > 0.01  # a std drawn per image from U(0, 0.1)
+    assert np.array_equal(classifier.Imperceptible(0.1, 0.5)(images, training=False), images)

@@ -241,3 +241,21 @@ def test_export_cli(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "keras_gans.export", f"--model={preset}", "--quantize=int4"],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 1 and "int4" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("family, image_shape, num_classes", [("stylegan", (32, 32, 1), 0), ("biggan", (28, 28, 1), 10)])
+def test_stylegan_and_biggan_export_within_their_parity_targets(family, image_shape, num_classes, tmp_path):
+    """The families with their own layers (modulated convolutions and noise maps; conditional batch
+    norm and self-attention) export like the others: the exporters check parity themselves."""
+    gan = build_family(family, image_shape=image_shape, num_classes=num_classes, width=4)
+    generator = zoo.Generator(gan.sampling_generator, {"name": f"tiny_{family}", "num_classes": num_classes,
+                                                        "class_names": CLASSES[:num_classes]})
+    saved_model = export.export_saved_model(generator, str(tmp_path))
+    serve = tf.saved_model.load(saved_model).signatures["serving_default"]
+    z = generator.latents(4, seed=0)
+    inputs = {"z": tf.constant(z)} | ({"label": tf.constant([0, 1, 2, 9], tf.int32)} if num_classes else {})
+    expected = generator.generate(z, [0, 1, 2, 9] if num_classes else None)
+    np.testing.assert_array_equal(serve(**inputs)["images"].numpy(), expected)
+    lite = LiteGenerator(export.export_tflite(generator, str(tmp_path)))
+    labels = [0, 1, 2, 9] if num_classes else None
+    assert np.abs(lite.generate(z, labels).astype(int) - expected.astype(int)).max() <= export.LEVEL_TARGETS["none"]

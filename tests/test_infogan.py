@@ -73,3 +73,27 @@ def test_zoo_generator_and_tflite_sample_with_chosen_codes(tmp_path):
     plain = zoo.Generator(build_family("dcgan", num_classes=0, width=8).generator, {"name": "tiny_dcgan"})
     with pytest.raises(UsageError, match="tiny_dcgan has no latent codes to set"):
         plain.sample(2, codes={"category": 1})
+
+
+def test_code_sweep_varies_one_code_per_row_or_column():
+    gan = build_family("infogan", num_classes=0, width=8)
+    generator = zoo.Generator(gan.sampling_generator, {"name": "tiny_infogan"})
+    # Categories: every row holds the same latents with its own category.
+    sweep = generator.code_sweep("category", per_row=3, seed=1)
+    z = np.tile(generator.latents(3, seed=1), (10, 1))
+    expected = generator.generate(sampling.set_codes(z, generator.latent_codes, {"category": np.repeat(np.arange(10), 3)}))
+    assert sweep.shape == (30, 28, 28, 1)
+    np.testing.assert_array_equal(sweep, expected)
+    # A continuous code: row k is seed 1 + k in category k, code 1 from -0.95 to 0.95, code 0 at 0.
+    sweep = generator.code_sweep(1, per_row=4, seed=1)
+    row = sampling.set_codes(np.repeat(generator.latents(1, seed=3), 4, axis=0), generator.latent_codes,
+                             {"category": 2, "continuous": np.stack([np.zeros(4), np.linspace(-0.95, 0.95, 4)], 1)})
+    np.testing.assert_array_equal(sweep[8:12], generator.generate(row))
+    _, category, continuous = (np.asarray(x) for x in gan.latent_codes.codes(row))
+    np.testing.assert_allclose(continuous[:, 1], np.linspace(-0.95, 0.95, 4), atol=1e-5)
+    for code, match in [(2, r"index in \[0, 2\)"), ("colour", "category"), (True, "category")]:
+        with pytest.raises(UsageError, match=match):
+            generator.code_sweep(code)
+    plain = zoo.Generator(build_family("dcgan", num_classes=0, width=8).generator, {"name": "tiny_dcgan"})
+    with pytest.raises(UsageError, match="tiny_dcgan has no latent codes to sweep"):
+        plain.code_sweep()

@@ -10,7 +10,7 @@ import pytest
 import tensorflow as tf
 
 from conftest import build_family
-from keras_gans import evaluate, export, mixture, zoo
+from keras_gans import evaluate, export, mixture, train, zoo
 from keras_gans.errors import UsageError
 from keras_gans.zoo import presets, publish
 
@@ -93,7 +93,7 @@ def test_evaluate_and_publish_take_several_runs(tmp_path, fashion_dir, monkeypat
     _tiny_run(runs[1], {**base, "seed": 1, "minibatch_stddev": False, "extra_layers": 0, "logdir": "runs/y"})
     assert evaluate.load_generator_model(f"{runs[0]},{runs[1]}").inputs[0].shape[-1] == 17
 
-    assert publish.recipe_flags(recipe + "--noema\n")["ema"] == "false"
+    assert train.flagfile_values(recipe + "--noema\n")["ema"] == "false"
     # A run older than --extra_layers has no entry for it: it trained with the default, 0.
     older = {k: v for k, v in base.items() if k != "extra_layers"}
     assert publish.component_overrides(recipe, [older, {**base, "seed": 1, "extra_layers": 2}]) == [

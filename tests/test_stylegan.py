@@ -67,3 +67,42 @@ def test_fixed_noise_and_constant_input_are_standard_normal():
     noise = np.concatenate([layer.fixed_noise.numpy().ravel() for layer in gan.synthesis.layers
                             if isinstance(layer, NoiseInjection)])
     assert 0.8 < noise.std() < 1.2
+
+
+def test_zoo_generator_truncates_in_w_and_mixes_styles():
+    import pytest
+
+    from keras_gans import data
+    from keras_gans.errors import UsageError
+    from keras_gans.zoo import Generator
+
+    gan = build_family("stylegan", image_shape=(32, 32, 3), num_classes=0, width=4)
+    gan.generator.get_layer("truncation").w_avg.assign(np.full(16, 0.5, "float32"))
+    generator = Generator(gan.generator)
+    z = generator.latents(6, seed=3)
+    assert generator.truncation_space == "w" and generator.styles.num_styles == 8
+    np.testing.assert_array_equal(generator.sample(6, seed=3), data.to_uint8(gan.generator(z)).numpy())
+    # truncation is psi in W: the same images as the network with its truncation layer's psi set.
+    for psi in (0.0, 0.7):
+        expected = data.to_uint8(gan.truncated(psi)(z)).numpy().astype(int)
+        assert np.abs(generator.sample(6, seed=3, truncation=psi).astype(int) - expected).max() <= 1
+    np.testing.assert_array_equal(generator.latents(6, seed=3, truncation=0.7), z)  # z itself is not truncated
+    # Style mixing: layers before the crossover styled by the first latent, the rest by the second.
+    mixed = generator.mix_styles(1, 2, crossovers=[1, 5])
+    w1, w2 = (np.asarray(gan.mapping(generator.latents(1, seed))) for seed in (1, 2))
+    for image, crossover in zip(mixed, (1, 5)):
+        styles = np.concatenate([np.repeat(w1[:, None], crossover, 1), np.repeat(w2[:, None], 8 - crossover, 1)], 1)
+        expected = data.to_uint8(gan.synthesis(styles)).numpy()[0].astype(int)
+        assert np.abs(image.astype(int) - expected).max() <= 1
+    assert len(generator.mix_styles(1, 2)) == 7  # every crossover
+    np.testing.assert_array_equal(generator.mix_styles(1, 1, [4]), generator.styles.images(generator.styles.w(generator.latents(1, 1))))
+    for call, match in [
+        (lambda: generator.mix_styles(1, 2, crossovers=[8]), r"crossover must lie in \[1, 8\)"),
+        (lambda: generator.mix_styles(1, 2, crossovers=[0]), "crossover must be at least 1"),
+        (lambda: generator.mix_styles(1, [0.0] * 3), "a seed or a finite vector of 16 values"),
+        (lambda: generator.sample(2, truncation=1.5), r"psi\) must lie in \[0.0, 1.0\]"),
+        (lambda: Generator(build_family("dcgan", image_shape=(28, 28, 1), num_classes=0, width=4).generator)
+         .mix_styles(1, 2), "not a StyleGAN generator"),
+    ]:
+        with pytest.raises(UsageError, match=match):
+            call()

@@ -144,7 +144,7 @@ def test_report_table_and_plot(tmp_path):
     assert "time_to_quality.png" in text
 
 
-def test_chunk_schedule(tmp_path):
+def test_chunk_schedule():
     assert time_to_quality.chunk_target(0, 600, 240) == 240
     assert time_to_quality.chunk_target(480, 600, 240) == 120
     assert time_to_quality.chunk_target(400, 600, 240) == 200  # a 40 s remainder would be too short
@@ -154,9 +154,3 @@ def test_chunk_schedule(tmp_path):
     # Later chunks leave out the first, whose tracing started from scratch.
     assert time_to_quality.recipe_chunk_steps([(90.0, 100), (50.0, 100)], 100, 100) == 200
     assert time_to_quality.recipe_flag(str(REPO_ROOT / "zoo" / "recipes" / "cgan.flags"), "batch_size") == "128"
-    assert time_to_quality.recipe_checkpoint_step(str(tmp_path)) is None
-    (tmp_path / "checkpoints").mkdir()
-    (tmp_path / "checkpoints" / "checkpoint").write_text(
-        'model_checkpoint_path: "ckpt-540"\nall_model_checkpoint_paths: "ckpt-500"\n'
-        'all_model_checkpoint_paths: "ckpt-540"\n')
-    assert time_to_quality.recipe_checkpoint_step(str(tmp_path)) == 540

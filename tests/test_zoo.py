@@ -124,6 +124,21 @@ def test_shipped_entries_load_and_sample(name):
 
 
 @ENTRIES
+@pytest.mark.parametrize("name", zoo.list() or ["none"])
+def test_shipped_entries_refuse_weights_their_card_does_not_vouch_for(name, tmp_path):
+    copy = tmp_path / name
+    shutil.copytree(os.path.join(presets.ENTRIES_DIR, name), copy)
+    weights = copy / presets.WEIGHTS_FILE
+    content = bytearray(weights.read_bytes())
+    content[-100] ^= 0xFF
+    weights.write_bytes(bytes(content))
+    with pytest.raises(zoo.CorruptWeightsError, match="corrupt"):
+        zoo.load(str(copy))
+    with pytest.raises(UsageError, match="sha256"):
+        zoo.load(name, sha256="0" * 64)
+
+
+@ENTRIES
 def test_sample_cli_writes_a_grid(tmp_path):
     name = "cgan_fashion" if "cgan_fashion" in zoo.list() else zoo.list()[0]
     out = tmp_path / "grid.png"
@@ -168,6 +183,58 @@ def test_model_card_names_the_class_of_each_intra_fid_row():
     text = model_card(card)
     assert "| intra-FID (mean over classes) | 5.0000 | 5.0000 |" in text
     assert "| intra-FID, Dress | 4.2500 | 4.2500 |" in text
+
+
+def test_cards_show_infogan_codes_and_stylegan_truncation_and_mixing(tmp_path):
+    from keras_gans.zoo.publish import CARD_MIXING_SEEDS, CARD_PSI, control_grids, model_card
+
+    infogan = zoo.Generator(build_family("infogan", num_classes=0, width=8).sampling_generator, {"name": "tiny_infogan"})
+    text = control_grids(infogan, str(tmp_path), per_row=4)
+    assert [f"codes_{n}.png" for n in ("category", "continuous_0", "continuous_1")] == sorted(
+        p.name for p in tmp_path.iterdir())
+    # One row per category, per_row columns, 1-pixel padding between images.
+    assert Image.open(tmp_path / "codes_category.png").size == (4 * 29 - 1, 10 * 29 - 1)
+    assert "![codes_continuous_1.png](codes_continuous_1.png)" in text
+    if "cgan_fashion" in zoo.list():
+        written = model_card({**zoo.info("cgan_fashion"), "card_note": "Code 0 sets the slant."}, text)
+        assert "## Controls\n\n![codes_category.png]" in written and "\nCode 0 sets the slant.\n" in written
+
+    stylegan = zoo.Generator(build_family("stylegan", image_shape=(32, 32, 1), num_classes=0, width=4).generator,
+                             {"name": "tiny_stylegan"})
+    folder = tmp_path / "stylegan"
+    folder.mkdir()
+    text = control_grids(stylegan, str(folder), per_row=3)
+    assert Image.open(folder / "truncation.png").size == (3 * 33 - 1, len(CARD_PSI) * 33 - 1)
+    # Each mixing row: seed a, every crossover (7 for 8 styles), seed b.
+    assert Image.open(folder / "style_mixing.png").size == (9 * 33 - 1, len(CARD_MIXING_SEEDS) * 33 - 1)
+    assert "truncation=psi" in text and "mix_styles" in text
+    assert control_grids(zoo.Generator(build_family("dcgan", num_classes=0, width=8).generator), str(tmp_path)) == ""
+
+
+def test_remeasure_rewrites_the_card_metrics_and_keeps_the_weights(shared_data, tmp_path):
+    import json
+
+    from keras_gans.zoo import publish
+
+    gan = build_family("dcgan", num_classes=0, width=8)
+    preset, card_dir = tmp_path / "tiny_dcgan", tmp_path / "card"
+    card_dir.mkdir()
+    old = {"num_samples": 200, "seeds": [0, 1], "feature_net": "an older classifier", "metrics": {"fid": 1.0},
+           "reference": {"fid": 1.0}}
+    presets.save_to_preset(gan.generator, str(preset), name="tiny_dcgan", family="dcgan", dataset="fashion_mnist",
+                           metrics=old, card_note="Hand-written note.", description="A tiny DCGAN.",
+                           recipe="--model=dcgan\n", training={"steps": 3})
+    before = json.loads((preset / presets.METADATA_FILE).read_text())
+    card = publish.remeasure("tiny_dcgan", str(shared_data / "fashion_mnist"), str(card_dir), str(preset))
+    assert card["previous_metrics"] == [old] and card["weights_sha256"] == before["weights_sha256"]
+    report = card["metrics"]
+    assert report["num_samples"] == 200 and report["seeds"] == [0, 1] and report["feature_net"].startswith("domain:")
+    assert {"fid", "modes_covered", "modes_min_share"} <= set(report["metrics"]) and "fid" in report["metrics_sd"]
+    assert json.loads((preset / presets.METADATA_FILE).read_text())["metrics"] == report
+    text = (card_dir / "README.md").read_text()
+    assert f"{report['metrics']['fid']:.4f}" in text and "Hand-written note." in text
+    assert (card_dir / "samples.png").is_file()
+    zoo.load(str(preset))  # still vouched for by its sha256
 
 
 @ENTRIES

@@ -12,8 +12,10 @@ Classification Accuracy Score (`keras_gans.metrics.evaluation`).
 
 import json
 import os
+
 import keras
 import numpy as np
+from keras import ops
 
 from keras_gans import data
 from keras_gans.errors import UsageError
@@ -23,7 +25,38 @@ FEATURES_LAYER = "features"
 # One recipe for the shipped classifiers and for CAS, so CAS is comparable with the test accuracy:
 # the same number of optimizer steps whatever the training set's size (3752 = 8 epochs of the
 # 60k-image train split), since with fewer steps batch norm's moving statistics do not settle.
-RECIPE = {"steps": 3752, "batch_size": 128, "learning_rate": 1e-3, "seed": 0}
+# Training also blurs and adds noise to each image by a random amount (`Imperceptible`), up to about
+# what a person barely notices at 28x28, so that the features, and FID on them, do not jump on
+# such changes: without it, noise of std 0.02 tripled Fashion-MNIST's real-vs-real FID and a
+# 3x3 blur multiplied it by 280 (BUILD_NOTES.md, issue 19).
+RECIPE = {"steps": 3752, "batch_size": 128, "learning_rate": 1e-3, "seed": 0, "max_noise_std": 0.05, "max_blur": 0.5}
+
+
+class Imperceptible(keras.layers.Layer):
+    """While training only: each image is blended with its 3x3 binomial blur by a strength drawn
+    from U(0, max_blur), then gets Gaussian noise of a std drawn from U(0, max_noise_std) (images
+    in [-1, 1], clipped back to it)."""
+
+    def __init__(self, max_noise_std, max_blur, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.max_noise_std, self.max_blur = float(max_noise_std), float(max_blur)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training=False):
+        if not training:
+            return images
+        per_image = (ops.shape(images)[0], 1, 1, 1)
+        taps = np.array([1.0, 2.0, 1.0]) / 4
+        kernel = np.tile(np.outer(taps, taps)[:, :, None, None], (1, 1, images.shape[-1], 1))
+        blurred = ops.depthwise_conv(images, ops.convert_to_tensor(kernel, images.dtype), padding="same")
+        strength = keras.random.uniform(per_image, maxval=self.max_blur, seed=self.seed_generator)
+        images = images + strength * (blurred - images)
+        std = keras.random.uniform(per_image, maxval=self.max_noise_std, seed=self.seed_generator)
+        images = images + std * keras.random.normal(ops.shape(images), seed=self.seed_generator)
+        return ops.clip(images, -1.0, 1.0)
+
+    def get_config(self):
+        return {**super().get_config(), "max_noise_std": self.max_noise_std, "max_blur": self.max_blur}
 
 
 def build_classifier(image_shape, num_classes, width=32):
@@ -42,15 +75,22 @@ def build_classifier(image_shape, num_classes, width=32):
     return keras.Model(image, logits, name="classifier")
 
 
-def train_classifier(train_images, train_labels, num_classes, steps=None, batch_size=None,
-                     learning_rate=None, seed=None, verbose=0):
+def train_classifier(train_images, train_labels, num_classes, verbose=0, **overrides):
     """Trains `build_classifier` on images in [-1, 1] (``[n, H, W, C]``) with integer labels for
-    about ``steps`` optimizer steps (whole epochs)."""
-    recipe = {**RECIPE, **{k: v for k, v in dict(steps=steps, batch_size=batch_size,
-                                                  learning_rate=learning_rate, seed=seed).items() if v is not None}}
+    about ``steps`` optimizer steps (whole epochs); ``overrides`` replace entries of `RECIPE`.
+    Returns the classifier alone (uncompiled: what ships)."""
+    unknown = set(overrides) - set(RECIPE)
+    if unknown:
+        raise TypeError(f"unknown recipe entries {sorted(unknown)}; known: {sorted(RECIPE)}")
+    recipe = {**RECIPE, **{k: v for k, v in overrides.items() if v is not None}}
     steps_per_epoch = max(1, len(train_images) // recipe["batch_size"])
     keras.utils.set_random_seed(recipe["seed"])
-    model = build_classifier(train_images.shape[1:], num_classes)
+    network = build_classifier(train_images.shape[1:], num_classes)
+    model = keras.Sequential([
+        keras.Input(train_images.shape[1:]),
+        Imperceptible(recipe["max_noise_std"], recipe["max_blur"], seed=recipe["seed"]),
+        network,
+    ])
     model.compile(
         keras.optimizers.Adam(recipe["learning_rate"]),
         keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -59,7 +99,7 @@ def train_classifier(train_images, train_labels, num_classes, steps=None, batch_
     model.fit(train_images, train_labels, batch_size=recipe["batch_size"],
               epochs=max(1, round(recipe["steps"] / steps_per_epoch)),
               shuffle=True, verbose=verbose)
-    return model
+    return network
 
 
 def accuracy(model, images, labels, batch_size=500):
@@ -77,23 +117,24 @@ def load_split(dataset, data_dir, split):
     return np.concatenate(images), np.concatenate(labels), source.class_names
 
 
-def shipped_path(dataset):
-    return os.path.join(WEIGHTS_DIR, f"{dataset}_classifier.keras")
+def shipped_path(dataset, weights_dir=WEIGHTS_DIR):
+    return os.path.join(weights_dir, f"{dataset}_classifier.keras")
 
 
-def available():
-    """Datasets that have a shipped classifier."""
-    if not os.path.isdir(WEIGHTS_DIR):
+def available(weights_dir=WEIGHTS_DIR):
+    """Datasets that have a shipped classifier (or one in ``weights_dir``)."""
+    if not os.path.isdir(weights_dir):
         return []
-    return sorted(f[: -len("_classifier.keras")] for f in os.listdir(WEIGHTS_DIR) if f.endswith("_classifier.keras"))
+    return sorted(f[: -len("_classifier.keras")] for f in os.listdir(weights_dir) if f.endswith("_classifier.keras"))
 
 
-def load_shipped(dataset):
-    """(classifier model, its metadata dict) shipped for ``dataset``."""
-    path = shipped_path(dataset)
+def load_shipped(dataset, weights_dir=WEIGHTS_DIR):
+    """(classifier model, its metadata dict) shipped for ``dataset`` (or trained into ``weights_dir``)."""
+    path = shipped_path(dataset, weights_dir)
     if not os.path.exists(path):
         raise UsageError(
-            f"No domain classifier is shipped for {dataset!r}; shipped: {', '.join(available()) or 'none'}. "
+            f"No domain classifier is shipped for {dataset!r}; shipped: {', '.join(available(weights_dir)) or 'none'}"
+            f"{'' if weights_dir == WEIGHTS_DIR else ' (in ' + weights_dir + ')'}. "
             f"Train one with python -m keras_gans.metrics.train_classifier --dataset={dataset} --data_dir=..., "
             "or use --feature_net=inception_v3."
         )

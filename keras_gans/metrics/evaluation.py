@@ -16,7 +16,8 @@ Metrics (names as in ``--metrics``):
   cond_acc  fraction of samples classified as the requested class (conditional models)
   cas       Classification Accuracy Score: a classifier trained on samples only, tested on the
             real test split                                    (Ravuri & Vinyals 2019)
-  modes     classes covered and KL(generated || data) of the predicted class histogram
+  modes     classes covered, KL(generated || data) of the predicted class histogram and the
+            smallest class's share of the samples
 """
 
 import numpy as np
@@ -107,6 +108,7 @@ class Evaluator:
             coverage = mode_coverage(np.argmax(logits, axis=1), self.num_classes, self.data_class_histogram)
             results["modes_covered"] = coverage["classes_covered"]
             results["modes_kl"] = coverage["kl_divergence"]
+            results["modes_min_share"] = float(min(coverage["histogram"]))
         return results
 
     def evaluate(self, generator, metrics=METRICS, num_samples=10000, batch_size=500, seed=0):

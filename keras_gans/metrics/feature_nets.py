@@ -2,6 +2,7 @@
 
 * ``domain``: the classifier this project trains and ships for a dataset
   (`keras_gans.metrics.classifier`), its 128-d penultimate layer and its class logits. Offline.
+  Images of another size (same channels) are resized to the data's, with antialiasing.
 * ``inception_v3``: ``keras.applications.InceptionV3`` with ImageNet weights (Keras' usual
   download, or a local ``.h5``/``.weights.h5`` file): 2048-d pool features and the 1000 logits, at
   299x299 with the standard preprocessing (grayscale tiled to three channels, bilinear resize; the
@@ -14,6 +15,8 @@
   them, and logits from the graph's softmax weights as the Inception-score code of Salimans et al.
   does. FIDs from it are comparable with published ones.
 """
+
+import hashlib
 
 import keras
 import numpy as np
@@ -42,6 +45,10 @@ class FeatureNetwork:
             if images.shape[-1] == 1:
                 images = tf.tile(images, (1, 1, 1, 3))
             images = tf.image.resize(images, (self.input_size, self.input_size), method="bilinear")
+        elif tuple(images.shape[1:]) != self._expected_shape and images.shape[-1] == self._expected_shape[-1]:
+            # A generator of another size than the data (StyleGAN's 32x32 on 28x28 data): compared
+            # at the data's size, resized with an antialiasing filter.
+            images = tf.image.resize(images, self._expected_shape[:2], method="bilinear", antialias=True)
         if tuple(images.shape[1:]) != self._expected_shape:
             raise ValueError(
                 f"the {self.name} feature network takes images of shape {self._expected_shape}, "
@@ -58,10 +65,14 @@ class FeatureNetwork:
         return np.concatenate(features), np.concatenate(logits)
 
 
-def domain(dataset):
-    """The shipped classifier of ``dataset`` as a feature network; also returns its metadata."""
-    model, metadata = classifier.load_shipped(dataset)
-    return FeatureNetwork(model, metadata["features_layer"], f"domain:{dataset}"), metadata
+def domain(dataset, weights_dir=classifier.WEIGHTS_DIR):
+    """The shipped classifier of ``dataset`` (or one trained into ``weights_dir``) as a feature
+    network; also returns its metadata."""
+    model, metadata = classifier.load_shipped(dataset, weights_dir)
+    # The name carries the weights' hash, so a report says which classifier measured it.
+    with open(classifier.shipped_path(dataset, weights_dir), "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()[:8]
+    return FeatureNetwork(model, metadata["features_layer"], f"domain:{dataset}@{digest}"), metadata
 
 
 def inception_v3(weights="imagenet"):

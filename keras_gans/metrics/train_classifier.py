@@ -12,6 +12,7 @@ import time
 
 from absl import app, flags
 
+from keras_gans import files
 from keras_gans.metrics import classifier
 
 
@@ -21,34 +22,38 @@ def define_flags():
     flags.DEFINE_string("dataset", "fashion_mnist", "Dataset whose classifier to train.")
     flags.DEFINE_string("data_dir", None, "Its IDX folder or TFDS data_dir.")
     flags.DEFINE_string("out_dir", classifier.WEIGHTS_DIR, "Where to write <dataset>_classifier.keras and .json.")
+    flags.DEFINE_float("max_noise_std", classifier.RECIPE["max_noise_std"],
+                       "Largest std of the Gaussian noise added to training images (0: none).")
+    flags.DEFINE_float("max_blur", classifier.RECIPE["max_blur"],
+                       "Largest strength of the 3x3 blur blended into training images (0: none).")
 
 
 def main(argv):
     del argv
+    f = flags.FLAGS
     start = time.perf_counter()
-    train_images, train_labels, class_names = classifier.load_split(flags.FLAGS.dataset, flags.FLAGS.data_dir, "train")
-    test_images, test_labels, _ = classifier.load_split(flags.FLAGS.dataset, flags.FLAGS.data_dir, "test")
-    model = classifier.train_classifier(train_images, train_labels, len(class_names), verbose=2)
+    train_images, train_labels, class_names = classifier.load_split(f.dataset, f.data_dir, "train")
+    test_images, test_labels, _ = classifier.load_split(f.dataset, f.data_dir, "test")
+    recipe = {**classifier.RECIPE, "max_noise_std": f.max_noise_std, "max_blur": f.max_blur}
+    model = classifier.train_classifier(train_images, train_labels, len(class_names), verbose=2, **recipe)
     test_accuracy = classifier.accuracy(model, test_images, test_labels)
-    os.makedirs(flags.FLAGS.out_dir, exist_ok=True)
-    path = os.path.join(flags.FLAGS.out_dir, f"{flags.FLAGS.dataset}_classifier.keras")
-    # An uncompiled copy: the shipped file holds the weights, not the optimizer's state.
-    shipped = classifier.build_classifier(train_images.shape[1:], len(class_names))
-    shipped.set_weights(model.get_weights())
-    shipped.save(path)
+    os.makedirs(f.out_dir, exist_ok=True)
+    path = os.path.join(f.out_dir, f"{f.dataset}_classifier.keras")
+    with files.atomic_write(path) as temporary:
+        model.save(temporary)
     metadata = {
-        "dataset": flags.FLAGS.dataset,
+        "dataset": f.dataset,
         "class_names": list(class_names),
         "test_accuracy": test_accuracy,
         "train_examples": int(len(train_labels)),
         "test_examples": int(len(test_labels)),
-        "recipe": classifier.RECIPE,
+        "recipe": recipe,
         "features_layer": classifier.FEATURES_LAYER,
         "train_seconds": round(time.perf_counter() - start, 1),
     }
-    with open(path[: -len(".keras")] + ".json", "w") as f:
-        json.dump(metadata, f, indent=2)
-    print(f"{flags.FLAGS.dataset}: test accuracy {test_accuracy:.4f}; wrote {path}")
+    with files.atomic_write(path[: -len(".keras")] + ".json") as temporary, open(temporary, "w") as out:
+        json.dump(metadata, out, indent=2)
+    print(f"{f.dataset}: test accuracy {test_accuracy:.4f}; wrote {path}")
     return 0
 
 

@@ -17,15 +17,15 @@ import keras
 from keras import layers, ops
 
 from keras_gans.errors import UsageError
-from keras_gans.layers import ConditionalBatchNormalization, LatentChunks, SpectralNormalization
+from keras_gans.layers import ConditionalBatchNormalization, LatentChunks, NearestUpsampling2D, SpectralNormalization
 from keras_gans.models.base import GAN, STABILIZERS
 from keras_gans.models.dcgan import check_square, doublings, maybe_spectral, start_size, takes_side
 
 
 def _generator_block(h, condition, filters):
-    skip = layers.Conv2D(filters, 1)(layers.UpSampling2D()(h))
+    skip = layers.Conv2D(filters, 1)(NearestUpsampling2D()(h))
     h = layers.ReLU()(ConditionalBatchNormalization()([h, condition]))
-    h = layers.Conv2D(filters, 3, padding="same")(layers.UpSampling2D()(h))
+    h = layers.Conv2D(filters, 3, padding="same")(NearestUpsampling2D()(h))
     h = layers.ReLU()(ConditionalBatchNormalization()([h, condition]))
     h = layers.Conv2D(filters, 3, padding="same")(h)
     return layers.Add()([h, skip])

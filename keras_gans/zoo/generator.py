@@ -4,7 +4,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import data, layers, mixture, sampling
-from keras_gans.errors import UsageError
+from keras_gans.errors import UsageError, check_integer
 
 
 def slerp(start, end, fraction):
@@ -26,27 +26,62 @@ class CompiledNetwork:
     64); a fixed batch of 1 is a few percent faster, so batches of 1 get their own graph.
     """
 
-    def __init__(self, network):
+    def __init__(self, network, outputs=data.to_uint8):
         self.network = network
+        self.outputs = outputs  # applied in the graph to the network's output
         self._functions = {}
 
     def __call__(self, z, labels=None):
-        """Images of float32 ``z`` ``[n, latent_dim]`` and int32 ``labels`` ``[n]`` (or None)."""
+        """Images of float32 ``z`` ``[n, latent_dim]`` (or whatever the network's first input
+        is) and int32 ``labels`` ``[n]`` (or None)."""
         inputs = [z] if labels is None else [z, labels]
         return self._function(1 if len(z) == 1 else None)(*inputs).numpy()
 
     def _function(self, batch):
         if batch not in self._functions:
-            specs = [tf.TensorSpec([batch, self.network.inputs[0].shape[-1]], tf.float32)]
+            specs = [tf.TensorSpec([batch, *self.network.inputs[0].shape[1:]], tf.float32)]
             if len(self.network.inputs) > 1:
                 specs.append(tf.TensorSpec([batch], tf.int32))
 
             def images(*inputs):
-                return data.to_uint8(self.network(list(inputs) if len(inputs) > 1 else inputs[0], training=False))
+                return self.outputs(self.network(list(inputs) if len(inputs) > 1 else inputs[0], training=False))
 
             # The concrete function: calling it skips tf.function's argument matching (~0.2 ms).
             self._functions[batch] = tf.function(images, input_signature=specs).get_concrete_function()
         return self._functions[batch]
+
+
+class StyleNetworks:
+    """A StyleGAN generator in its parts (Karras et al. 2019, `keras_gans.models.stylegan`): the
+    mapping network z -> w, the running average of w that its truncation layer holds, and the
+    synthesis network, per-layer styles -> image. They give the truncation trick in W and style
+    mixing, which the whole network (z -> image) cannot."""
+
+    def __init__(self, keras_model):
+        self.mapping = CompiledNetwork(keras_model.get_layer("mapping"), outputs=lambda w: w)
+        self.w_avg = np.asarray(keras_model.get_layer("truncation").w_avg, np.float32)
+        synthesis = keras_model.get_layer("synthesis")
+        self.synthesis = CompiledNetwork(synthesis)
+        self.num_styles = int(synthesis.inputs[0].shape[1])
+
+    @staticmethod
+    def of(keras_model):
+        """The parts of a StyleGAN generator, or None for other generators."""
+        names = {layer.name for layer in keras_model.layers}
+        return StyleNetworks(keras_model) if {"mapping", "truncation", "synthesis"} <= names else None
+
+    def w(self, z, psi=None):
+        """w of latents ``z``, pulled towards the average w by ``psi`` (1 or None: unchanged)."""
+        w = self.mapping(z)
+        return w if psi is None else self.w_avg + np.float32(psi) * (w - self.w_avg)
+
+    def images(self, w, w_late=None, crossover=None):
+        """uint8 images styled by ``w`` in every layer, or by ``w`` in the layers before
+        ``crossover`` and ``w_late`` from it on."""
+        styles = np.repeat(w[:, None, :], self.num_styles, axis=1)
+        if w_late is not None:
+            styles[:, crossover:] = w_late[:, None, :]
+        return self.synthesis(styles)
 
 
 class Generator(sampling.Sampler):
@@ -77,12 +112,17 @@ class Generator(sampling.Sampler):
         self.mixture_components = mixture.num_components(keras_model)
         self.latent_codes = layers.latent_layout(keras_model)
         self._networks = [CompiledNetwork(network) for network in mixture.components(keras_model) or [keras_model]]
+        self.styles = StyleNetworks.of(keras_model)
+        if self.styles:
+            self.truncation_space = "w"
 
     def __repr__(self):
         kind = f"{self.num_classes} classes" if self.num_classes else "unconditional"
         return f"Generator({self.name!r}, {self.image_shape}, latent_dim={self.latent_dim}, {kind})"
 
-    def _images(self, z, labels):
+    def _images(self, z, labels, truncation=None):
+        if truncation is not None:  # StyleGAN's psi (truncation_space "w")
+            return self.styles.images(self.styles.w(z, truncation))
         if not self.mixture_components:
             return self._networks[0](z, labels)
         # Each component on its own rows: the whole mixture would run every component on every row.
@@ -104,3 +144,31 @@ class Generator(sampling.Sampler):
         z = np.stack([slerp(start[:walked], end[:walked], f) for f in np.linspace(0.0, 1.0, steps)])
         z = np.concatenate([z, np.tile(start[walked:], (steps, 1))], axis=1).astype(np.float32)
         return self.generate(z, None if not self.num_classes else [0 if label is None else label] * steps)
+
+    def mix_styles(self, early, late, crossovers=None, truncation=None):
+        """StyleGAN's style mixing (Karras et al. 2019, Fig. 3): images styled by the latent
+        ``early`` (a seed or a latent vector) in the synthesis layers before each crossover and by
+        ``late`` from it on; early layers set coarse traits (shape, pose), late ones fine ones
+        (texture, shading). ``crossovers``: layer indices in ``[1, num_styles)``, default all;
+        ``truncation``: psi for both. Returns uint8 ``[len(crossovers), H, W, C]``."""
+        if not self.styles:
+            raise UsageError(f"{self.name} is not a StyleGAN generator: it has no styles to mix.")
+        crossovers = list(range(1, self.styles.num_styles)) if crossovers is None else list(crossovers)
+        for crossover in crossovers:
+            check_integer(crossover, "a crossover", minimum=1)
+            if crossover >= self.styles.num_styles:
+                raise UsageError(f"a crossover must lie in [1, {self.styles.num_styles}) for {self.name}; got {crossover}.")
+        if truncation is not None:
+            sampling.check_psi(truncation)
+        w = [self.styles.w(self._one_latent(p), truncation) for p in (early, late)]
+        return np.concatenate([self.styles.images(w[0], w[1], c) for c in crossovers] or
+                              [np.zeros((0, *self.image_shape), np.uint8)])
+
+    def _one_latent(self, point):
+        """[1, latent_dim] latents of a seed or of one latent vector."""
+        if isinstance(point, (int, np.integer)) and not isinstance(point, bool):
+            return self.latents(1, int(point))
+        z = np.asarray(point, np.float32).reshape(1, -1)
+        if z.shape[1] != self.latent_dim or not np.all(np.isfinite(z)):
+            raise UsageError(f"a latent for {self.name} is a seed or a finite vector of {self.latent_dim} values.")
+        return z

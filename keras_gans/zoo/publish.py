@@ -12,6 +12,8 @@ import json
 import os
 import sys
 
+import numpy as np
+
 from absl import app, flags
 
 from keras_gans import train
@@ -37,6 +39,9 @@ def define_flags():
         "weights_dtype", "float16", ["float32", "float16"],
         "Stored weights: float16 halves the file (about 1 uint8 level at most; the card measures it).",
     )
+    flags.DEFINE_string("card_note", "", "Markdown for the card written by a person, e.g. what each InfoGAN code controls.")
+    flags.DEFINE_boolean("remeasure", False, "Evaluate the published entry --name again as its card was measured "
+                         "(after the feature networks changed) and rewrite its card; the weights stay.")
     flags.DEFINE_boolean("table", False, "Only print README.md's zoo table from the shipped entries' cards.")
 
 
@@ -44,7 +49,7 @@ _LABELS = {
     "fid": "FID (domain features)", "intra_fid": "intra-FID (mean over classes)",
     "kid": "KID", "kid_std": "KID std", "is": "Inception Score (domain logits)", "is_std": "IS std",
     "precision": "precision (k=3)", "recall": "recall (k=3)", "cond_acc": "conditional accuracy", "cas": "CAS",
-    "modes_covered": "classes covered", "modes_kl": "class KL",
+    "modes_covered": "classes covered", "modes_kl": "class KL", "modes_min_share": "smallest class share",
 }
 
 
@@ -55,7 +60,7 @@ def metric_label(key, class_names):
     return _LABELS.get(key, key)
 
 
-def model_card(card):
+def model_card(card, controls=""):
     from keras_gans.metrics.evaluation import value_text
 
     report = card["metrics"]
@@ -110,7 +115,7 @@ from keras_gans import zoo
 g = zoo.load("{card['name']}")
 images = g.sample(16, seed=0)   # uint8 {tuple([16] + card['image_shape'])}
 ```
-
+{f"{chr(10)}## Controls{chr(10)}{chr(10)}{controls}" if controls else ""}{f"{chr(10)}{card['card_note']}{chr(10)}" if card.get("card_note") else ""}
 {card['note']}
 """
 
@@ -120,21 +125,6 @@ _BOOKKEEPING = {
     "logdir", "data_dir", "data_format", "resume", "keep_checkpoints", "checkpoint_every", "log_every",
     "eval_every", "eval_metrics", "eval_samples", "strategy", "jit_compile",
 }
-
-
-def recipe_flags(text):
-    """``{flag: value text}`` of an absl flags file (``--x=1``, ``--flag``, ``--noflag``)."""
-    values = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if not line.startswith("--"):
-            continue
-        key, has_value, value = line[2:].partition("=")
-        if not has_value:
-            # absl's boolean forms; no flag of keras_gans.train starts with "no" otherwise.
-            key, value = (key[2:], "false") if key.startswith("no") else (key, "true")
-        values[key] = value
-    return values
 
 
 def _flag_text(value):
@@ -155,7 +145,7 @@ def _same(text, value):
 def component_overrides(recipe, run_configs):
     """For each run: the flags (``--k=v``) it trained with that differ from the recipe's, or from
     the train CLI's defaults for flags the recipe leaves out; bookkeeping flags aside."""
-    flags_of_recipe = recipe_flags(recipe)
+    flags_of_recipe = train.flagfile_values(recipe)
     keys = sorted(set().union(*run_configs) - _BOOKKEEPING)
     overrides = []
     for config in run_configs:
@@ -201,6 +191,8 @@ def zoo_table(preset_dirs=None):
             fidelity = f"cond. acc. {m['cond_acc']:.3f}, CAS {m['cas']:.3f}"
         else:
             fidelity = f"{m['modes_covered']:.0f}/{ref['modes_covered']:.0f} classes, KL {m['modes_kl']:.4f}"
+            if "modes_min_share" in m:
+                fidelity += f", smallest {m['modes_min_share']:.1%}"
         size = os.path.getsize(os.path.join(folder, presets.WEIGHTS_FILE))
         dtype = card.get("weights_dtype", "float32")
         weights = f"{size / 1e6:.1f} MB, {card['parameters'] / 1e6:.2f} M params ({dtype})"
@@ -213,9 +205,11 @@ def zoo_table(preset_dirs=None):
 
 
 def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_dir=None, weights_dtype="float16",
-            repeats=1):
+            repeats=1, card_note=""):
     """Evaluates the generator of a run (or the uniform mixture of several runs' generators),
-    saves it as a preset and writes its model card and sample grid; returns the card. The weights
+    saves it as a preset and writes its model card, sample grid and the grids of its family's
+    controls (`control_grids`); ``card_note`` is Markdown for the card written by a person (e.g.
+    what each InfoGAN code turned out to control); returns the card. The weights
     are rounded to ``weights_dtype`` before the evaluation, so the card measures the stored file;
     ``repeats`` > 1 makes the card's metrics means over that many latent draws."""
     import tensorflow as tf
@@ -244,7 +238,7 @@ def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_di
     model = evaluate.load_generator_model(",".join(logdirs))
     presets.round_weights(model, weights_dtype)
     conditional = len(model.inputs) > 1
-    metrics = "fid,intra_fid,kid,is,pr,cond_acc,cas" if conditional else "fid,kid,is,pr,modes"
+    metrics = card_metrics(conditional)
     report = evaluate.evaluate(model, dataset, data_dir, metrics, num_samples, repeats=repeats)
     report["generator"] = ",".join(logdirs)
     class_names = list(data.load_source(dataset, data_dir=data_dir, split="test").class_names)
@@ -265,13 +259,85 @@ def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_di
                                   "num_classes": len(class_names) if conditional else 0})
     presets.save_to_preset(
         generator, preset_dir, family=family, dataset=dataset, description=description,
-        metrics=report, recipe=recipe, training=training, weights_dtype=weights_dtype,
+        metrics=report, recipe=recipe, training=training, weights_dtype=weights_dtype, card_note=card_note,
     )
-    loaded = presets.load(preset_dir)
-    loaded.save_grid(os.path.join(card_dir, "samples.png"), seed=0)
+    return write_card(presets.load(preset_dir), card_dir)
+
+
+def card_metrics(conditional):
+    """The metrics a card reports: class fidelity for conditional generators, class coverage for
+    unconditional ones."""
+    return "fid,intra_fid,kid,is,pr,cond_acc,cas" if conditional else "fid,kid,is,pr,modes"
+
+
+def write_card(generator, card_dir):
+    """Writes ``samples.png``, the control grids and ``README.md`` of a loaded entry; its card."""
+    generator.save_grid(os.path.join(card_dir, "samples.png"), seed=0)
+    text = model_card(generator.metadata, control_grids(generator, card_dir))
     with open(os.path.join(card_dir, "README.md"), "w") as f:
-        f.write(model_card(loaded.metadata))
-    return loaded.metadata
+        f.write(text)
+    return generator.metadata
+
+
+def remeasure(name, data_dir, card_dir=None, preset_dir=None):
+    """Evaluates a published entry again (after the feature networks changed) as its card was
+    measured (samples, latent draws, metrics) and rewrites the card's metrics, keeping the
+    weights; the metrics it replaces move to ``previous_metrics``. Returns the card."""
+    from keras_gans import evaluate
+    from keras_gans.zoo import presets
+
+    check_name(name, "the entry name")
+    preset_dir = preset_dir or os.path.join(presets.ENTRIES_DIR, name)
+    generator = presets.load(preset_dir)
+    card = generator.metadata
+    old = card["metrics"]
+    report = evaluate.evaluate(generator.keras_model, card["dataset"], data_dir, card_metrics(generator.num_classes > 0),
+                               old["num_samples"], repeats=len(old.get("seeds", [0])))
+    report["generator"] = old.get("generator", name)
+    card["previous_metrics"] = [*card.get("previous_metrics", []), old]
+    card["metrics"] = report
+    with open(os.path.join(preset_dir, presets.METADATA_FILE), "w") as f:
+        json.dump(card, f, indent=2)
+    return write_card(presets.load(preset_dir), card_dir or os.path.join("zoo", name))
+
+
+# Truncation psi of a StyleGAN card's grid rows, and its style-mixing rows (early seed, late seed).
+CARD_PSI = (1.0, 0.7, 0.5, 0.0)
+CARD_MIXING_SEEDS = ((0, 100), (1, 101), (2, 102), (3, 103))
+
+
+def control_grids(generator, card_dir, per_row=8):
+    """Writes a grid PNG per family-specific control of ``generator`` into ``card_dir`` (InfoGAN's
+    codes; a StyleGAN's truncation and style mixing) and returns the card's Markdown about them."""
+    from keras_gans.images import grid, save_png
+
+    sections = []
+
+    def save(name, images, rows, caption):
+        save_png(os.path.join(card_dir, name), grid(images, rows), Model=generator.name, Source=generator.source)
+        sections.append(f"![{name}]({name})\n\n{caption}\n")
+
+    if generator.latent_codes:
+        categories = generator.latent_codes["categorical"]
+        save("codes_category.png", generator.code_sweep("category", per_row, seed=0), categories,
+             f"The categorical code: row k is category k, with the same {per_row} latents in every row "
+             "(`g.sample(n, codes={\"category\": k})`).")
+        for code in range(generator.latent_codes["continuous"]):
+            save(f"codes_continuous_{code}.png", generator.code_sweep(code, per_row, seed=0), categories,
+                 f"Continuous code {code} from -0.95 to 0.95 across each row, the other continuous codes at 0; row k "
+                 f"is category k with one latent (`g.sample(n, codes={{\"continuous\": [...]}})`).")
+    if getattr(generator, "styles", None):
+        save("truncation.png", np.concatenate([generator.sample(per_row, seed=0, truncation=psi) for psi in CARD_PSI]),
+             len(CARD_PSI), f"The truncation trick in W: rows psi = {', '.join(map(str, CARD_PSI))} "
+             "(`g.sample(n, truncation=psi)`); psi = 0 is the average image.")
+        crossovers = list(range(1, generator.styles.num_styles))
+        rows = [np.concatenate([generator.sample(1, seed=early), generator.mix_styles(early, late, crossovers),
+                                generator.sample(1, seed=late)]) for early, late in CARD_MIXING_SEEDS]
+        save("style_mixing.png", np.concatenate(rows), len(rows),
+             f"Style mixing: each row starts with seed a and ends with seed b; between them the synthesis layers "
+             f"before crossover 1..{crossovers[-1]} take a's styles and the rest b's "
+             "(`g.mix_styles(a, b, crossovers)`); early layers carry coarse traits, late ones fine ones.")
+    return "\n".join(sections)
 
 
 def main(argv):
@@ -280,12 +346,20 @@ def main(argv):
     if f.table:
         print(zoo_table())
         return 0
+    if f.remeasure and f.name:
+        try:
+            card = remeasure(f.name, f.data_dir, f.card_dir, f.preset_dir)
+        except UsageError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print(json.dumps(card["metrics"], indent=2))
+        return 0
     if not (f.name and f.logdir):
-        print("error: pass --name and --logdir (or --table)", file=sys.stderr)
+        print("error: pass --name and --logdir (or --name --remeasure, or --table)", file=sys.stderr)
         return 1
     try:
         card = publish(f.name, f.logdir, f.data_dir, f.num_samples, f.card_dir, f.preset_dir, f.weights_dtype,
-                       f.repeats)
+                       f.repeats, f.card_note)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -1,0 +1,312 @@
+"""Train GAN families on one dataset with the same budget and compare them in one table, as Lucic
+et al. 2018 ("Are GANs Created Equal?") and StudioGAN do:
+
+    python -m keras_gans.benchmark --dataset=fashion_mnist --data_dir=../shared/data/fashion_mnist \
+        --families=gan,dcgan,cgan --images=600000 --batch_size=64 --seeds=0,1,2 --out=runs/benchmark
+
+Each family trains with its recipe (``zoo/recipes/<family>.flags``: the paper's hyper-parameters)
+except for what the benchmark holds equal: the dataset (at its own image size; the train command
+resizes it for families whose networks take another, and evaluation resizes their samples back),
+the batch size, and the budget in real images seen (``--images``; a step of a family with n_critic
+D steps sees n_critic batches, so it gets proportionally fewer steps). ``--train_flags`` adds flags
+to every run (e.g. ``--bfloat16``). One ``python -m keras_gans.train`` process per run, so a run
+that fails or diverges is recorded as such and the others go on.
+
+Every run is then evaluated with `keras_gans.evaluate` on the domain features (``--num_samples``
+samples, latent seed 0; one evaluator, so one real-vs-real reference for the table): FID, KID,
+precision/recall, conditional accuracy and intra-FID for conditional families, class coverage for
+unconditional ones. The table gives each metric's mean ± sd over the seeds, the wall time of the
+training processes (start-up included) and images per second over it.
+
+Resumable: ``<out>/<family>_seed<N>/`` is a training logdir (an interrupted run continues from its
+newest checkpoint with ``--resume``), ``eval.json`` beside it marks it evaluated, and
+``benchmark.json`` records each run's wall time; a rerun skips what is done. Writes
+``<out>/results.json`` and ``<out>/results.md``.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import numpy as np
+from absl import app, flags
+
+from keras_gans import files
+from keras_gans.errors import KerasGansError, UsageError, check_integer
+
+RECIPES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "zoo", "recipes")
+# The families that train on labelled images (pix2pix and CycleGAN translate images instead).
+IMAGE_FAMILIES = ("gan", "dcgan", "cgan", "acgan", "infogan", "lsgan", "wgan", "wgan_gp", "dragan", "sngan",
+                  "biggan", "stylegan")
+# Recipe flags the benchmark sets itself, the same for every family.
+HELD_EQUAL = ("dataset", "data_dir", "image_size", "batch_size", "epochs", "steps", "seed", "logdir", "resume",
+              "max_examples", "checkpoint_every")
+METRICS = "fid,kid,pr,cond_acc,intra_fid,modes"
+# Table columns: (metric key, heading, digits); a family without a metric shows a blank.
+COLUMNS = (("fid", "FID", 2), ("kid", "KID", 4), ("precision", "precision", 3), ("recall", "recall", 3),
+           ("cond_acc", "cond. acc.", 3), ("intra_fid", "intra-FID", 2), ("modes_covered", "classes", 1),
+           ("modes_min_share", "min class share", 3))
+
+
+def define_flags():
+    """Defines the command-line flags (only when run as a program, so importing the
+    library defines none and several tools can share a process)."""
+    flags.DEFINE_list("families", list(IMAGE_FAMILIES), "GAN families to train and compare.")
+    flags.DEFINE_string("dataset", "fashion_mnist", "Dataset every family trains on.")
+    flags.DEFINE_string("data_dir", None, "Its IDX folder or TFDS data_dir.")
+    flags.DEFINE_integer("images", 600000, "Budget of each run: real images seen (600000 = 10 epochs of 60k).")
+    flags.DEFINE_integer("batch_size", 64, "Batch size of every run.")
+    flags.DEFINE_list("seeds", ["0"], "Training seeds; each family trains once per seed.")
+    flags.DEFINE_integer("num_samples", 10000, "Generated samples per evaluation (and real ones for the reference).")
+    flags.DEFINE_string("out", None, "Output folder; default runs/benchmark_<dataset>.")
+    flags.DEFINE_string("recipes_dir", RECIPES_DIR, "Folder of the <family>.flags recipes.")
+    flags.DEFINE_list("train_flags", [], "Extra flags for every training run, e.g. --bfloat16,--reuse_fakes.")
+    flags.DEFINE_integer("checkpoint_every", 500, "Checkpoint interval of the training runs (steps).")
+
+
+def read_recipe(path):
+    """``{flag: value text}`` of a recipe file (`keras_gans.train.flagfile_values`)."""
+    from keras_gans import train
+
+    with open(path) as f:
+        return train.flagfile_values(f.read())
+
+
+def run_name(family, seed):
+    return f"{family}_seed{seed}"
+
+
+class Benchmark:
+    """The runs of ``families`` x ``seeds`` in ``out``; see the module docstring."""
+
+    def __init__(self, families, dataset, data_dir, out, images=600000, batch_size=64, seeds=(0,),
+                 num_samples=10000, recipes_dir=RECIPES_DIR, train_flags=(), checkpoint_every=500):
+        from keras_gans import models
+
+        for family in families:
+            models.get(family)  # unknown names list the known ones
+            if models.get(family).data_kind != "labelled":
+                raise UsageError(f"{family} translates images; the benchmark compares families that generate them: "
+                                 f"{', '.join(IMAGE_FAMILIES)}.")
+        if not families:
+            raise UsageError(f"--families is empty; choose from {', '.join(IMAGE_FAMILIES)}.")
+        check_integer(images, "--images", minimum=1)
+        check_integer(batch_size, "--batch_size", minimum=1)
+        check_integer(num_samples, "--num_samples", minimum=2)
+        self.seeds = [int(s) for s in seeds]
+        self.families, self.dataset, self.data_dir, self.out = list(families), dataset, data_dir, out
+        self.images, self.batch_size, self.num_samples = images, batch_size, num_samples
+        self.train_flags, self.checkpoint_every = list(train_flags), checkpoint_every
+        self.recipes = {}
+        for family in self.families:
+            path = os.path.join(recipes_dir, f"{family}.flags")
+            if not os.path.isfile(path):
+                raise UsageError(f"No recipe {path}; pass --recipes_dir=<the zoo/recipes folder of a keras_gans checkout>.")
+            self.recipes[family] = read_recipe(path)
+        self.state_path = os.path.join(out, "benchmark.json")
+        self.state = _read_json(self.state_path, {"runs": {}})
+
+    def images_per_step(self, family):
+        """Real images a training step of ``family`` sees: a batch for each of its n_critic D steps."""
+        from keras_gans import models
+
+        return self.batch_size * int(self.recipes[family].get("n_critic") or models.get(family).default_n_critic)
+
+    def steps(self, family):
+        """Training steps of ``family`` for the budget."""
+        return max(1, self.images // self.images_per_step(family))
+
+    def command(self, family, seed):
+        recipe = {k: v for k, v in self.recipes[family].items() if k not in HELD_EQUAL}
+        command = [sys.executable, "-m", "keras_gans.train", *(f"--{k}={v}" for k, v in recipe.items()),
+                   f"--dataset={self.dataset}", f"--batch_size={self.batch_size}", f"--steps={self.steps(family)}",
+                   f"--seed={seed}", f"--logdir={self.logdir(family, seed)}", "--resume",
+                   f"--checkpoint_every={self.checkpoint_every}", *self.train_flags]
+        if self.data_dir:
+            command.append(f"--data_dir={self.data_dir}")
+        return command
+
+    def logdir(self, family, seed):
+        return os.path.join(self.out, run_name(family, seed))
+
+    def _commit(self):
+        _write_json(self.state_path, self.state)
+
+    def train(self, family, seed, log=print):
+        """Trains one run to its budget (continuing an interrupted one); False when it failed."""
+        name = run_name(family, seed)
+        record = self.state["runs"].setdefault(name, {"wall_seconds": 0.0, "images": 0})
+        logdir = self.logdir(family, seed)
+        from keras_gans.zoo.references import RUN_GENERATOR
+
+        if os.path.isfile(os.path.join(logdir, RUN_GENERATOR)) and checkpoint_step(logdir) == self.steps(family):
+            return True
+        start_step = checkpoint_step(logdir) or 0
+        log(f"{name}: training steps {start_step}..{self.steps(family)} "
+            f"({self.images} images at batch {self.batch_size}); log {logdir}/train.log")
+        os.makedirs(logdir, exist_ok=True)
+        start = time.perf_counter()
+        with open(os.path.join(logdir, "train.log"), "a") as out:
+            code = subprocess.call(self.command(family, seed), stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+        record["wall_seconds"] += time.perf_counter() - start
+        record["images"] += ((checkpoint_step(logdir) or 0) - start_step) * self.images_per_step(family)
+        # The train command's one-line error when it gave one, else the log's last line.
+        record["failed"] = _last_line(os.path.join(logdir, "train.log"), "error:") if code else None
+        self._commit()
+        if code:
+            log(f"{name}: training failed: {record['failed']}")
+        else:
+            log(f"{name}: {_last_line(os.path.join(logdir, 'train.log'), 'Trained to step')} "
+                f"({(time.perf_counter() - start) / 60:.1f} min)")
+        return not code
+
+    def evaluate(self, family, seed, evaluator, log=print):
+        """The run's evaluation (from ``eval.json`` when it was done before)."""
+        from keras_gans import evaluate
+
+        logdir = self.logdir(family, seed)
+        path = os.path.join(logdir, "eval.json")
+        report = _read_json(path)
+        # A run trained further since (a larger --images) is evaluated again.
+        if report is None or report.get("step") != checkpoint_step(logdir) or report["num_samples"] != self.num_samples:
+            log(f"{run_name(family, seed)}: evaluating {self.num_samples} samples")
+            report = evaluate.evaluate(logdir, self.dataset, metrics=METRICS,
+                                       num_samples=self.num_samples, reference=False, evaluator=evaluator)
+            report["step"] = checkpoint_step(logdir)
+            _write_json(path, report)
+        return report["metrics"]
+
+    def run(self, log=print):
+        """Trains and evaluates every run not done yet; returns the results (also written)."""
+        from keras_gans.metrics import evaluation
+
+        os.makedirs(self.out, exist_ok=True)
+        total = len(self.families) * len(self.seeds)
+        trained = []
+        for index, (family, seed) in enumerate((f, s) for f in self.families for s in self.seeds):
+            log(f"[{index + 1}/{total}] {run_name(family, seed)}")
+            if self.train(family, seed, log):
+                trained.append((family, seed))
+        evaluator = evaluation.make_evaluator(self.dataset, self.data_dir)
+        metrics = {run_name(f, s): self.evaluate(f, s, evaluator, log) for f, s in trained}
+        reference_path = os.path.join(self.out, "reference.json")
+        reference = _read_json(reference_path, {})
+        if reference.get("num_samples") != self.num_samples:
+            reference = {"num_samples": self.num_samples,
+                         "metrics": evaluator.reference(evaluation.parse_metrics(METRICS), self.num_samples)}
+            _write_json(reference_path, reference)
+        reference = reference["metrics"]
+        results = self.results(metrics, reference)
+        _write_json(os.path.join(self.out, "results.json"), results)
+        with files.atomic_write(os.path.join(self.out, "results.md")) as temporary, open(temporary, "w") as f:
+            f.write(markdown_table(results) + "\n")
+        return results
+
+    def results(self, metrics, reference):
+        rows = []
+        for family in self.families:
+            names = [run_name(family, s) for s in self.seeds]
+            runs = [self.state["runs"].get(n, {}) for n in names]
+            done = [metrics[n] for n in names if n in metrics]
+            wall = sum(r.get("wall_seconds", 0.0) for r in runs)
+            images = sum(r.get("images", 0) for r in runs)
+            rows.append({
+                "family": family,
+                "seeds_done": len(done),
+                "failed": [r["failed"] for r in runs if r.get("failed")],
+                "mean": {k: float(np.mean([m[k] for m in done])) for k in (done[0] if done else {})},
+                "sd": {k: float(np.std([m[k] for m in done], ddof=1)) for k in (done[0] if len(done) > 1 else {})},
+                "wall_seconds": wall / max(1, len(runs)),
+                "images_per_second": images / wall if wall else None,
+            })
+        return {"dataset": self.dataset, "images": self.images, "batch_size": self.batch_size, "seeds": self.seeds,
+                "num_samples": self.num_samples, "train_flags": self.train_flags, "reference": reference, "rows": rows}
+
+
+def markdown_table(results):
+    """The results as a Markdown table, the real-vs-real reference in the last row."""
+    heading = ["family", *(h for _, h, _ in COLUMNS), "wall time / run", "images/s"]
+    lines = ["| " + " | ".join(heading) + " |", "|" + "---|" * len(heading)]
+    for row in results["rows"]:
+        if not row["seeds_done"]:
+            cells = [f"failed: {row['failed'][0]}" if row["failed"] else "not run"] + [""] * (len(heading) - 2)
+            lines.append(f"| {row['family']} | " + " | ".join(cells) + " |")
+            continue
+        cells = [_cell(row["mean"], row["sd"], key, digits) for key, _, digits in COLUMNS]
+        minutes = row["wall_seconds"] / 60
+        speed = f"{row['images_per_second']:.0f}" if row["images_per_second"] else ""
+        lines.append(f"| {row['family']} | " + " | ".join(cells) + f" | {minutes:.1f} min | {speed} |")
+    reference = [_cell(results["reference"], {}, key, digits) for key, _, digits in COLUMNS]
+    lines.append("| real train vs test | " + " | ".join(reference) + " | | |")
+    seeds = len(results["seeds"])
+    lines.append(f"\n{results['dataset']}, {results['images']} real images per run at batch {results['batch_size']}, "
+                 f"{seeds} seed{'s' * (seeds > 1)} (mean ± sd), {results['num_samples']} samples per evaluation, "
+                 f"domain features{'; training flags ' + ' '.join(results['train_flags']) if results['train_flags'] else ''}.")
+    return "\n".join(lines)
+
+
+def _cell(mean, sd, key, digits):
+    if key not in mean:
+        return ""
+    return f"{mean[key]:.{digits}f}" + (f" ± {sd[key]:.{digits}f}" if key in sd else "")
+
+
+def checkpoint_step(logdir):
+    """The step of a training run's newest checkpoint (None when it has none)."""
+    path = os.path.join(logdir, "checkpoints", "checkpoint")
+    if not os.path.isfile(path):
+        return None
+    with open(path) as f:
+        match = re.search(r'^model_checkpoint_path: "(?:.*/)?ckpt-(\d+)"', f.read(), re.MULTILINE)
+    return int(match.group(1)) if match else None
+
+
+def _last_line(log_path, prefix=""):
+    """The last line of a log that starts with ``prefix``, else its last line."""
+    with open(log_path, errors="replace") as f:
+        lines = [line.strip() for line in f if line.strip()]
+    return ([line for line in lines if line.startswith(prefix)] or lines or ["no output"])[-1][:300]
+
+
+
+def _read_json(path, default=None):
+    if not os.path.isfile(path):
+        return default
+    with open(path) as f:
+        return json.load(f)
+
+
+def _write_json(path, value):
+    with files.atomic_write(path) as temporary, open(temporary, "w") as f:
+        json.dump(value, f, indent=2)
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
+    f = flags.FLAGS
+    try:
+        seeds = [int(s) for s in f.seeds]
+    except ValueError:
+        print(f"error: --seeds takes integers, e.g. --seeds=0,1,2; got {','.join(f.seeds)}.", file=sys.stderr)
+        return 1
+    try:
+        benchmark = Benchmark(f.families, f.dataset, f.data_dir, f.out or os.path.join("runs", f"benchmark_{f.dataset}"),
+                              f.images, f.batch_size, seeds, f.num_samples, f.recipes_dir, f.train_flags,
+                              f.checkpoint_every)
+        results = benchmark.run(log=lambda line: print(line, flush=True))
+    except KerasGansError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(markdown_table(results))
+    print(f"wrote {os.path.join(benchmark.out, 'results.md')} and results.json")
+    return 0
+
+
+if __name__ == "__main__":
+    define_flags()
+    app.run(main)

@@ -1,0 +1,87 @@
+"""`python -m keras_gans.benchmark`: the same budget for every family, a table of evaluations,
+failures recorded, and resumption."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO_ROOT
+from keras_gans import benchmark
+from keras_gans.errors import UsageError
+
+RECIPES = REPO_ROOT / "zoo" / "recipes"
+
+
+def test_every_family_gets_the_same_images_and_batch_size_with_its_own_recipe(tmp_path):
+    bench = benchmark.Benchmark(["cgan", "wgan", "stylegan"], "fashion_mnist", "/data", str(tmp_path), images=64000,
+                                batch_size=32, seeds=[3], train_flags=["--bfloat16"])
+    # WGAN's step takes n_critic=5 real batches, so it gets a fifth of the steps.
+    assert bench.steps("cgan") == 2000 and bench.steps("wgan") == 400
+    command = bench.command("wgan", 3)
+    flags_given = [arg for arg in command if arg.startswith("--")]
+    assert "--optimizer=rmsprop" in flags_given and "--clip_value=0.01" in flags_given  # the paper's settings
+    assert "--dataset=fashion_mnist" in flags_given and "--dataset=mnist" not in flags_given  # the recipe's is replaced
+    assert {"--batch_size=32", "--steps=400", "--seed=3", "--resume", "--bfloat16", "--data_dir=/data"} <= set(flags_given)
+    assert f"--logdir={tmp_path}/wgan_seed3" in flags_given
+    stylegan = bench.command("stylegan", 3)  # its recipe's 32x32 and batch 32 are held equal too
+    assert not [arg for arg in stylegan if arg.startswith(("--image_size", "--epochs"))]
+    assert [arg for arg in stylegan if arg.startswith("--batch_size")] == ["--batch_size=32"]
+
+
+@pytest.mark.parametrize("families, match", [
+    (["cgan", "bogus"], "Known models: acgan"),
+    (["pix2pix"], "translates images"),
+    ([], "--families is empty"),
+])
+def test_bad_family_lists_are_one_clear_line(tmp_path, families, match):
+    with pytest.raises(UsageError, match=match):
+        benchmark.Benchmark(families, "mnist", None, str(tmp_path))
+
+
+def test_a_missing_recipe_names_the_recipes_dir(tmp_path):
+    with pytest.raises(UsageError, match="--recipes_dir"):
+        benchmark.Benchmark(["gan"], "mnist", None, str(tmp_path / "out"), recipes_dir=str(tmp_path))
+
+
+def test_trains_evaluates_records_a_failure_and_resumes(shared_data, tmp_path):
+    recipes = tmp_path / "recipes"
+    recipes.mkdir()
+    shutil.copy(RECIPES / "gan.flags", recipes)
+    # A family whose run fails: it is reported with the train command's one-line error.
+    (recipes / "lsgan.flags").write_text("--model=lsgan\n--lr_g=-1\n")
+    out = tmp_path / "out"
+    kwargs = dict(families=["gan", "lsgan"], dataset="mnist", data_dir=str(shared_data / "mnist"), out=str(out),
+                  batch_size=32, num_samples=200, recipes_dir=str(recipes), checkpoint_every=5)
+    lines = []
+    results = benchmark.Benchmark(images=320, **kwargs).run(log=lines.append)
+    gan, lsgan = results["rows"]
+    assert gan["seeds_done"] == 1 and gan["images_per_second"] > 0 and not gan["failed"]
+    assert 0 < gan["mean"]["fid"] and gan["mean"]["modes_covered"] <= 10 and "cond_acc" not in gan["mean"]
+    assert lsgan["seeds_done"] == 0 and "--lr_g" in lsgan["failed"][0]
+    assert (out / "gan_seed0" / "checkpoints").is_dir()
+    table = (out / "results.md").read_text()
+    assert "| gan | " in table and "failed: error:" in table and "| real train vs test |" in table
+    saved = json.loads((out / "results.json").read_text())
+    assert saved["rows"][0]["mean"]["fid"] == pytest.approx(gan["mean"]["fid"])
+
+    # A rerun trains and evaluates nothing that is done (the failed run is tried again).
+    lines.clear()
+    benchmark.Benchmark(images=320, **kwargs).run(log=lines.append)
+    assert not [line for line in lines if line.startswith("gan_seed0:")]
+    # A larger budget continues the run from its checkpoint and evaluates it again.
+    lines.clear()
+    results = benchmark.Benchmark(images=640, **kwargs).run(log=lines.append)
+    assert "gan_seed0: training steps 10..20 (640 images at batch 32); log" in " ".join(lines)
+    assert benchmark.checkpoint_step(str(out / "gan_seed0")) == 20
+    assert json.loads((out / "gan_seed0" / "eval.json").read_text())["step"] == 20
+
+
+def test_the_command_line_reports_bad_flags_in_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_gans.benchmark", "--families=gan", "--seeds=a", f"--out={tmp_path}"],
+        capture_output=True, text=True, cwd=REPO_ROOT, timeout=120,
+    )
+    assert result.returncode == 1 and result.stderr.strip() == "error: --seeds takes integers, e.g. --seeds=0,1,2; got a."
