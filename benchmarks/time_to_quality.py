@@ -10,9 +10,8 @@ Arms (``--arms``), trained one after the other, never at once, each for ``--budg
   keras_io_broadcast  the same, with D's label maps the per-pixel one-hot the example's text
                       describes instead of what its code builds (see keras_io_cgan.py)
   cgan                ``python -m keras_gans.train --flagfile=zoo/recipes/cgan.flags``, unchanged
-  cgan_reuse_fakes    the same with ``--reuse_fakes`` (one G forward pass per step)
-  cgan_fast           the same with ``--reuse_fakes --bfloat16``: issue 18's quality check of the
-                      speed-ups at equal training time
+  cgan_plain          the same with ``--noreuse_fakes --nobfloat16``: the recipe before it took the
+                      speed-ups (two G forward passes per step, float32), issue 18's quality check
 
 Each arm trains in chunks, one process each, that continue the previous chunk's state; after each
 chunk its generator is kept as a snapshot (``--snapshot_minutes`` of training apart, so that both
@@ -62,11 +61,10 @@ ARMS = {
     "keras_io": "keras-io Conditional GAN (as published)",
     "keras_io_broadcast": "keras-io Conditional GAN (per-pixel one-hot label maps)",
     "cgan": "keras_gans cgan recipe",
-    "cgan_reuse_fakes": "keras_gans cgan recipe with --reuse_fakes",
-    "cgan_fast": "keras_gans cgan recipe with --reuse_fakes --bfloat16",
+    "cgan_plain": "keras_gans cgan recipe with --noreuse_fakes --nobfloat16",
 }
 # The recipe arms: the flags each adds to the recipe's command line.
-RECIPE_ARMS = {"cgan": [], "cgan_reuse_fakes": ["--reuse_fakes"], "cgan_fast": ["--reuse_fakes", "--bfloat16"]}
+RECIPE_ARMS = {"cgan": [], "cgan_plain": ["--noreuse_fakes", "--nobfloat16"]}
 PEER_LABEL_MAPS = {"keras_io": "published", "keras_io_broadcast": "broadcast"}
 
 # Runs the recipe's own command line (``python -m keras_gans.train ...``) with the time spent in

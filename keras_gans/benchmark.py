@@ -19,7 +19,8 @@ unconditional ones. The table gives each metric's mean ± sd over the seeds, the
 training processes (start-up included) and images per second over it.
 
 Resumable: ``<out>/<family>_seed<N>/`` is a training logdir (an interrupted run continues from its
-newest checkpoint with ``--resume``), ``eval.json`` beside it marks it evaluated, and
+newest checkpoint with ``--resume``), ``eval.json`` in it marks it evaluated (for that step, sample
+count and feature network), and
 ``benchmark.json`` records each run's wall time; a rerun skips what is done. Writes
 ``<out>/results.json`` and ``<out>/results.md``.
 """
@@ -42,8 +43,8 @@ RECIPES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__fil
 IMAGE_FAMILIES = ("gan", "dcgan", "cgan", "acgan", "infogan", "lsgan", "wgan", "wgan_gp", "dragan", "sngan",
                   "biggan", "stylegan")
 # Recipe flags the benchmark sets itself, the same for every family.
-HELD_EQUAL = ("dataset", "data_dir", "image_size", "batch_size", "epochs", "steps", "seed", "logdir", "resume",
-              "max_examples", "checkpoint_every")
+HELD_EQUAL = ("model", "dataset", "data_dir", "image_size", "batch_size", "epochs", "steps", "seed", "logdir",
+              "resume", "max_examples", "checkpoint_every")
 METRICS = "fid,kid,pr,cond_acc,intra_fid,modes"
 # Table columns: (metric key, heading, digits); a family without a metric shows a blank.
 COLUMNS = (("fid", "FID", 2), ("kid", "KID", 4), ("precision", "precision", 3), ("recall", "recall", 3),
@@ -93,6 +94,15 @@ class Benchmark:
                                  f"{', '.join(IMAGE_FAMILIES)}.")
         if not families:
             raise UsageError(f"--families is empty; choose from {', '.join(IMAGE_FAMILIES)}.")
+        from keras_gans.metrics import classifier
+
+        if dataset not in classifier.available():
+            raise UsageError(f"No domain classifier is shipped for {dataset!r} to evaluate the runs with; shipped: "
+                             f"{', '.join(classifier.available())}.")
+        held = [flag for flag in train_flags if flag.lstrip("-").split("=")[0] in (*HELD_EQUAL, "n_critic")]
+        if held:
+            raise UsageError(f"--train_flags cannot set {', '.join(held)}: the benchmark holds it equal "
+                             "(use --images, --batch_size, --seeds).")
         check_integer(images, "--images", minimum=1)
         check_integer(batch_size, "--batch_size", minimum=1)
         check_integer(num_samples, "--num_samples", minimum=2)
@@ -121,10 +131,11 @@ class Benchmark:
 
     def command(self, family, seed):
         recipe = {k: v for k, v in self.recipes[family].items() if k not in HELD_EQUAL}
+        # The held-equal flags come last, so neither the recipe nor --train_flags can override them.
         command = [sys.executable, "-m", "keras_gans.train", *(f"--{k}={v}" for k, v in recipe.items()),
-                   f"--dataset={self.dataset}", f"--batch_size={self.batch_size}", f"--steps={self.steps(family)}",
-                   f"--seed={seed}", f"--logdir={self.logdir(family, seed)}", "--resume",
-                   f"--checkpoint_every={self.checkpoint_every}", *self.train_flags]
+                   *self.train_flags, f"--model={family}", f"--dataset={self.dataset}",
+                   f"--batch_size={self.batch_size}", f"--steps={self.steps(family)}", f"--seed={seed}",
+                   f"--logdir={self.logdir(family, seed)}", "--resume", f"--checkpoint_every={self.checkpoint_every}"]
         if self.data_dir:
             command.append(f"--data_dir={self.data_dir}")
         return command
@@ -145,22 +156,27 @@ class Benchmark:
         if os.path.isfile(os.path.join(logdir, RUN_GENERATOR)) and checkpoint_step(logdir) == self.steps(family):
             return True
         start_step = checkpoint_step(logdir) or 0
+        if start_step > self.steps(family):
+            raise UsageError(f"{logdir} has trained {start_step} steps, more than --images={self.images} gives "
+                             f"({self.steps(family)}): use a larger --images or another --out.")
         log(f"{name}: training steps {start_step}..{self.steps(family)} "
             f"({self.images} images at batch {self.batch_size}); log {logdir}/train.log")
         os.makedirs(logdir, exist_ok=True)
         start = time.perf_counter()
-        with open(os.path.join(logdir, "train.log"), "a") as out:
+        log_path = os.path.join(logdir, "train.log")
+        with open(log_path, "a") as out:
+            offset = out.tell()  # this attempt's output starts here
             code = subprocess.call(self.command(family, seed), stdout=out, stderr=subprocess.STDOUT,
                                    env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
         record["wall_seconds"] += time.perf_counter() - start
         record["images"] += ((checkpoint_step(logdir) or 0) - start_step) * self.images_per_step(family)
         # The train command's one-line error when it gave one, else the log's last line.
-        record["failed"] = _last_line(os.path.join(logdir, "train.log"), "error:") if code else None
+        record["failed"] = _last_line(log_path, "error:", offset) if code else None
         self._commit()
         if code:
             log(f"{name}: training failed: {record['failed']}")
         else:
-            log(f"{name}: {_last_line(os.path.join(logdir, 'train.log'), 'Trained to step')} "
+            log(f"{name}: {_last_line(log_path, 'Trained to step', offset)} "
                 f"({(time.perf_counter() - start) / 60:.1f} min)")
         return not code
 
@@ -172,7 +188,8 @@ class Benchmark:
         path = os.path.join(logdir, "eval.json")
         report = _read_json(path)
         # A run trained further since (a larger --images) is evaluated again.
-        if report is None or report.get("step") != checkpoint_step(logdir) or report["num_samples"] != self.num_samples:
+        if report is None or (report.get("step"), report["num_samples"], report["feature_net"]) != (
+                checkpoint_step(logdir), self.num_samples, evaluator.feature_net.name):
             log(f"{run_name(family, seed)}: evaluating {self.num_samples} samples")
             report = evaluate.evaluate(logdir, self.dataset, metrics=METRICS,
                                        num_samples=self.num_samples, reference=False, evaluator=evaluator)
@@ -192,11 +209,18 @@ class Benchmark:
             if self.train(family, seed, log):
                 trained.append((family, seed))
         evaluator = evaluation.make_evaluator(self.dataset, self.data_dir)
-        metrics = {run_name(f, s): self.evaluate(f, s, evaluator, log) for f, s in trained}
+        metrics = {}
+        for family, seed in trained:
+            try:
+                metrics[run_name(family, seed)] = self.evaluate(family, seed, evaluator, log)
+            except (KerasGansError, ValueError) as error:  # e.g. a generator that diverged to NaN
+                self.state["runs"][run_name(family, seed)]["failed"] = f"evaluation: {str(error).splitlines()[0][:300]}"
+                self._commit()
+                log(f"{run_name(family, seed)}: evaluation failed: {error}")
         reference_path = os.path.join(self.out, "reference.json")
         reference = _read_json(reference_path, {})
-        if reference.get("num_samples") != self.num_samples:
-            reference = {"num_samples": self.num_samples,
+        if (reference.get("num_samples"), reference.get("feature_net")) != (self.num_samples, evaluator.feature_net.name):
+            reference = {"num_samples": self.num_samples, "feature_net": evaluator.feature_net.name,
                          "metrics": evaluator.reference(evaluation.parse_metrics(METRICS), self.num_samples)}
             _write_json(reference_path, reference)
         reference = reference["metrics"]
@@ -239,7 +263,10 @@ def markdown_table(results):
         cells = [_cell(row["mean"], row["sd"], key, digits) for key, _, digits in COLUMNS]
         minutes = row["wall_seconds"] / 60
         speed = f"{row['images_per_second']:.0f}" if row["images_per_second"] else ""
-        lines.append(f"| {row['family']} | " + " | ".join(cells) + f" | {minutes:.1f} min | {speed} |")
+        family = row["family"]
+        if row["seeds_done"] < len(results["seeds"]):
+            family += f" ({row['seeds_done']} of {len(results['seeds'])} seeds; {'; '.join(row['failed']) or 'not run'})"
+        lines.append(f"| {family} | " + " | ".join(cells) + f" | {minutes:.1f} min | {speed} |")
     reference = [_cell(results["reference"], {}, key, digits) for key, _, digits in COLUMNS]
     lines.append("| real train vs test | " + " | ".join(reference) + " | | |")
     seeds = len(results["seeds"])
@@ -265,9 +292,10 @@ def checkpoint_step(logdir):
     return int(match.group(1)) if match else None
 
 
-def _last_line(log_path, prefix=""):
-    """The last line of a log that starts with ``prefix``, else its last line."""
+def _last_line(log_path, prefix="", offset=0):
+    """The last line of a log (from byte ``offset`` on) that starts with ``prefix``, else its last line."""
     with open(log_path, errors="replace") as f:
+        f.seek(offset)
         lines = [line.strip() for line in f if line.strip()]
     return ([line for line in lines if line.startswith(prefix)] or lines or ["no output"])[-1][:300]
 

@@ -210,6 +210,7 @@ def run(
     args.update({name: hyperparameters.get(name) for name in all_hyperparameter_names()})
     # Imports here let `strategy` be created before other TF ops run.
     import keras
+    import tensorflow as tf
 
     from keras_gans import callbacks, losses, models
     from keras_gans.strategy import is_chief, make_strategy, worker_id
@@ -235,6 +236,9 @@ def run(
         # Before the pipeline: tf.data's shuffle order depends on the global seed too.
         keras.utils.set_random_seed(seed)
         source = _training_data(family, run_settings)
+        if bfloat16 and not tf.config.list_physical_devices("GPU") and not cpu_has_bfloat16():
+            logging.warning("--bfloat16 on a CPU without AVX512_BF16 or AMX is emulated and slower than float32: "
+                            "pass --nobfloat16.")
         if mixed_precision or bfloat16:
             keras.mixed_precision.set_dtype_policy("mixed_float16" if mixed_precision else "mixed_bfloat16")
         gan, checkpoint = _compiled_model(family, source, dist, run_settings, network_options, compile_options)
@@ -263,6 +267,16 @@ def run(
             with contextlib.suppress(OSError):  # a logdir made for the lock of a run that never started
                 os.rmdir(logdir)
     return TrainResult(callbacks.global_step(gan), history, logdir, generator_path, throughput.images_per_second)
+
+
+def cpu_has_bfloat16(cpuinfo="/proc/cpuinfo"):
+    """Whether this CPU computes bfloat16 natively (AVX512_BF16 or AMX); True where it cannot tell."""
+    try:
+        with open(cpuinfo) as f:
+            flags_line = next((line for line in f if line.startswith("flags")), None)
+    except OSError:
+        return True
+    return flags_line is None or bool({"avx512_bf16", "amx_bf16"} & set(flags_line.split()))
 
 
 def _check_arguments(s):

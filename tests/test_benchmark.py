@@ -23,6 +23,7 @@ def test_every_family_gets_the_same_images_and_batch_size_with_its_own_recipe(tm
     command = bench.command("wgan", 3)
     flags_given = [arg for arg in command if arg.startswith("--")]
     assert "--optimizer=rmsprop" in flags_given and "--clip_value=0.01" in flags_given  # the paper's settings
+    assert flags_given.index("--bfloat16") < flags_given.index("--model=wgan")  # held-equal flags come last
     assert "--dataset=fashion_mnist" in flags_given and "--dataset=mnist" not in flags_given  # the recipe's is replaced
     assert {"--batch_size=32", "--steps=400", "--seed=3", "--resume", "--bfloat16", "--data_dir=/data"} <= set(flags_given)
     assert f"--logdir={tmp_path}/wgan_seed3" in flags_given
@@ -31,14 +32,17 @@ def test_every_family_gets_the_same_images_and_batch_size_with_its_own_recipe(tm
     assert [arg for arg in stylegan if arg.startswith("--batch_size")] == ["--batch_size=32"]
 
 
-@pytest.mark.parametrize("families, match", [
-    (["cgan", "bogus"], "Known models: acgan"),
-    (["pix2pix"], "translates images"),
-    ([], "--families is empty"),
+@pytest.mark.parametrize("families, dataset, train_flags, match", [
+    (["cgan", "bogus"], "mnist", [], "Known models: acgan"),
+    (["pix2pix"], "mnist", [], "translates images"),
+    ([], "mnist", [], "--families is empty"),
+    (["gan"], "cifar10", [], "No domain classifier is shipped for 'cifar10'"),
+    (["gan"], "mnist", ["--bfloat16", "--batch_size=8"], "cannot set --batch_size=8"),
+    (["wgan"], "mnist", ["--n_critic=1"], "cannot set --n_critic=1"),
 ])
-def test_bad_family_lists_are_one_clear_line(tmp_path, families, match):
+def test_bad_arguments_are_one_clear_line(tmp_path, families, dataset, train_flags, match):
     with pytest.raises(UsageError, match=match):
-        benchmark.Benchmark(families, "mnist", None, str(tmp_path))
+        benchmark.Benchmark(families, dataset, None, str(tmp_path), train_flags=train_flags)
 
 
 def test_a_missing_recipe_names_the_recipes_dir(tmp_path):
@@ -77,6 +81,9 @@ def test_trains_evaluates_records_a_failure_and_resumes(shared_data, tmp_path):
     assert "gan_seed0: training steps 10..20 (640 images at batch 32); log" in " ".join(lines)
     assert benchmark.checkpoint_step(str(out / "gan_seed0")) == 20
     assert json.loads((out / "gan_seed0" / "eval.json").read_text())["step"] == 20
+    # A smaller budget than a run has trained is refused rather than reported as that budget.
+    with pytest.raises(UsageError, match="trained 20 steps, more than --images=320 gives"):
+        benchmark.Benchmark(images=320, **kwargs).run(log=lines.append)
 
 
 def test_the_command_line_reports_bad_flags_in_one_line(tmp_path):

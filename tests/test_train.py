@@ -230,3 +230,11 @@ def test_a_mixed_precision_run_saves_a_generator_computing_in_float32(fashion_di
     z = np.random.default_rng(0).standard_normal((4, QUICK["latent_dim"])).astype("float32")
     images = np.asarray(model([z, np.arange(4)]))
     assert images.dtype == np.float32 and np.all(np.isfinite(images))
+
+
+def test_bfloat16_support_is_read_from_the_cpu_flags(tmp_path):
+    with_bf16, without, unreadable = tmp_path / "a", tmp_path / "b", tmp_path / "missing"
+    with_bf16.write_text("processor\t: 0\nflags\t\t: fpu sse avx512f avx512_bf16 amx_tile\n")
+    without.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 avx512f\n")
+    assert train.cpu_has_bfloat16(str(with_bf16)) and not train.cpu_has_bfloat16(str(without))
+    assert train.cpu_has_bfloat16(str(unreadable))  # cannot tell: no warning
