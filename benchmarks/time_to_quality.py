@@ -149,11 +149,6 @@ def _run_logged(command, log_path):
     return seconds
 
 
-def recipe_flag(recipe_path, name, default=None):
-    """The value of ``--name=value`` in an absl flag file (its last occurrence)."""
-    return read_recipe(recipe_path).get(name, default)
-
-
 def recipe_chunk_steps(chunks, target_seconds, first_steps):
     """Steps for a recipe chunk meant to take ``target_seconds`` in fit, from the previous chunks'
     ``(fit_seconds, steps)`` (the first, which traces from scratch on an untuned machine, only
@@ -285,7 +280,7 @@ class Benchmark:
         if reached != steps:
             raise RuntimeError(f"the recipe chunk was to train to step {steps}, its checkpoint is at {reached} ({log})")
         record["chunks"].append({"fit_seconds": round(fit_seconds, 3), "steps": steps - done})
-        batch_size = int(recipe_flag(self.recipe, "batch_size", 64))
+        batch_size = int(read_recipe(self.recipe).get("batch_size", 64))
         images = steps * batch_size
         return {"fit_seconds": round((snapshots[-1]["fit_seconds"] if snapshots else 0.0) + fit_seconds, 3),
                 "steps": steps, "images": images, "epochs": round(images / self._num_examples(), 4),

@@ -27,7 +27,6 @@ count and feature network), and
 
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -284,12 +283,11 @@ def _cell(mean, sd, key, digits):
 
 def checkpoint_step(logdir):
     """The step of a training run's newest checkpoint (None when it has none)."""
-    path = os.path.join(logdir, "checkpoints", "checkpoint")
-    if not os.path.isfile(path):
-        return None
-    with open(path) as f:
-        match = re.search(r'^model_checkpoint_path: "(?:.*/)?ckpt-(\d+)"', f.read(), re.MULTILINE)
-    return int(match.group(1)) if match else None
+    import tensorflow as tf
+
+    from keras_gans import callbacks
+
+    return callbacks.checkpoint_step(tf.train.latest_checkpoint(os.path.join(logdir, "checkpoints")))
 
 
 def _last_line(log_path, prefix="", offset=0):

@@ -69,6 +69,8 @@ def _model_card(generator):
         card["latent_codes"] = generator.latent_codes
     if generator.mixture_components:
         card["mixture_components"] = generator.mixture_components
+    if generator.truncation_space != "z":
+        card["truncation_space"] = generator.truncation_space
     return card
 
 

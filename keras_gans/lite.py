@@ -61,11 +61,15 @@ class LiteGenerator(sampling.Sampler):
         self.class_names = tuple(card.get("class_names", ()))
         self.latent_codes = card.get("latent_codes")
         self.mixture_components = int(card.get("mixture_components", 0))
+        self.truncation_space = card.get("truncation_space", "z")
         self.num_classes = int(card.get("num_classes", 0)) if "label" in inputs else 0
         if "label" in inputs and not self.num_classes:
             raise UsageError(f"{path} is conditional but has no model card ({sidecar}) saying its classes.")
 
-    def _images(self, z, labels):
+    def _images(self, z, labels, truncation=None):
+        if truncation is not None:  # only where it acts in "w": a StyleGAN's psi
+            raise UsageError(f"{self.name}'s truncation is StyleGAN's psi, which acts inside the exported graph; "
+                             "sample with truncation from keras_gans.zoo.load(...) instead.")
         count = len(z)
         if self.static_batch and count < self.static_batch:  # pad the last batch to the fixed size
             z = np.concatenate([z, np.zeros((self.static_batch - count, self.latent_dim), np.float32)])

@@ -91,6 +91,14 @@ def test_evaluator_on_a_conditional_generator_and_the_reference(fashion_evaluato
     assert 0 <= results["cond_acc"] <= 1 and 0 <= results["cas"] <= 1
 
 
+def test_cas_of_a_generator_of_another_size_is_tested_at_the_data_size(fashion_evaluator):
+    """A 32x32 generator on 28x28 data (BigGAN, StyleGAN): its samples are resized for CAS's
+    classifier as for the features, so CAS is measured rather than failing on a shape."""
+    gan = build_family("cgan", image_shape=(32, 32, 1), num_classes=10, width=8)
+    results = fashion_evaluator.evaluate(gan.generator, metrics="fid,cas", num_samples=200, batch_size=100)
+    assert 0 <= results["cas"] <= 1 and np.isfinite(results["fid"])
+
+
 def test_evaluator_skips_conditional_metrics_for_unconditional_generators(fashion_evaluator):
     gan = build_family("dcgan", num_classes=0, width=8)
     results = fashion_evaluator.evaluate(gan.generator, metrics="fid,intra_fid,cond_acc,cas,modes", num_samples=200)
@@ -204,7 +212,7 @@ def test_inception_graph_errors_name_the_fix(tmp_path):
 
 def test_imperceptible_blends_each_image_with_its_blur_and_adds_noise_only_in_training():
     images = np.random.default_rng(0).uniform(-0.9, 0.9, (64, 8, 8, 2)).astype(np.float32)
-    padded = np.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    padded = np.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0)), mode="edge")  # no grey frame
     taps = np.array([1, 2, 1]) / 4
     blurred = sum(taps[i] * taps[j] * padded[:, i : i + 8, j : j + 8] for i in range(3) for j in range(3))
     blur_only = np.asarray(classifier.Imperceptible(0.0, 0.5, seed=1)(images, training=True))

@@ -153,4 +153,4 @@ def test_chunk_schedule():
     assert time_to_quality.recipe_chunk_steps([(60.0, 100)], 240, 100) == 400
     # Later chunks leave out the first, whose tracing started from scratch.
     assert time_to_quality.recipe_chunk_steps([(90.0, 100), (50.0, 100)], 100, 100) == 200
-    assert time_to_quality.recipe_flag(str(REPO_ROOT / "zoo" / "recipes" / "cgan.flags"), "batch_size") == "128"
+    assert time_to_quality.read_recipe(str(REPO_ROOT / "zoo" / "recipes" / "cgan.flags"))["batch_size"] == "128"

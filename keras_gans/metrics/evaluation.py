@@ -23,7 +23,7 @@ Metrics (names as in ``--metrics``):
 import numpy as np
 
 from keras_gans.errors import UsageError
-from keras_gans.metrics import classifier
+from keras_gans.metrics import classifier, feature_nets
 from keras_gans.metrics.fid import frechet_distance
 from keras_gans.metrics.inception_score import inception_score
 from keras_gans.metrics.kid import kernel_distance
@@ -122,8 +122,8 @@ class Evaluator:
             logits.append(batch_logits)
             if conditional:
                 labels.append(batch_labels)
-                if "cas" in metrics:
-                    images.append(batch)
+                if "cas" in metrics:  # the CAS classifier is tested on the data's size
+                    images.append(np.asarray(feature_nets.resize_to(batch, self.test_images.shape[1:])))
         features, logits = np.concatenate(features), np.concatenate(logits)
         requested = np.concatenate(labels) if conditional else None
         cas_data = (np.concatenate(images), requested) if images else None

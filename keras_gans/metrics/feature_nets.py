@@ -45,10 +45,8 @@ class FeatureNetwork:
             if images.shape[-1] == 1:
                 images = tf.tile(images, (1, 1, 1, 3))
             images = tf.image.resize(images, (self.input_size, self.input_size), method="bilinear")
-        elif tuple(images.shape[1:]) != self._expected_shape and images.shape[-1] == self._expected_shape[-1]:
-            # A generator of another size than the data (StyleGAN's 32x32 on 28x28 data): compared
-            # at the data's size, resized with an antialiasing filter.
-            images = tf.image.resize(images, self._expected_shape[:2], method="bilinear", antialias=True)
+        else:
+            images = resize_to(images, self._expected_shape)
         if tuple(images.shape[1:]) != self._expected_shape:
             raise ValueError(
                 f"the {self.name} feature network takes images of shape {self._expected_shape}, "
@@ -63,6 +61,16 @@ class FeatureNetwork:
             features.append(np.asarray(batch_features, np.float64))
             logits.append(np.asarray(batch_logits, np.float64))
         return np.concatenate(features), np.concatenate(logits)
+
+
+def resize_to(images, shape):
+    """Images of a generator of another size than the data (StyleGAN's 32x32 on 28x28 data) at the
+    data's ``(H, W, C)``, resized with an antialiasing filter; others (and other channel counts,
+    left for the caller to refuse) as they are."""
+    images = tf.convert_to_tensor(images, tf.float32)
+    if tuple(images.shape[1:]) != tuple(shape) and images.shape[-1] == shape[-1]:
+        images = tf.image.resize(images, shape[:2], method="bilinear", antialias=True)
+    return images
 
 
 def domain(dataset, weights_dir=classifier.WEIGHTS_DIR):

@@ -22,11 +22,17 @@ def define_flags():
     flags.DEFINE_string("dataset", "fashion_mnist", "Dataset whose classifier to train.")
     flags.DEFINE_string("data_dir", None, "Its IDX folder or TFDS data_dir.")
     flags.DEFINE_string("out_dir", classifier.WEIGHTS_DIR, "Where to write <dataset>_classifier.keras and .json.")
-    flags.DEFINE_float("max_noise_std", classifier.RECIPE["max_noise_std"],
-                       "Largest std of the Gaussian noise added to training images (0: none).")
-    flags.DEFINE_float("max_blur", classifier.RECIPE["max_blur"],
-                       "Largest strength of the 3x3 blur blended into training images (0: none).")
-
+    help_texts = {
+        "steps": "Optimizer steps (rounded to whole epochs).",
+        "batch_size": "Images per step.",
+        "learning_rate": "Adam's learning rate.",
+        "seed": "Seed of the weights, the shuffling and the augmentation.",
+        "max_noise_std": "Largest std of the Gaussian noise added to training images (0: none).",
+        "max_blur": "Largest strength of the 3x3 blur blended into training images (0: none).",
+    }
+    for name, default in classifier.RECIPE.items():  # every recipe entry, its default declared once
+        define = flags.DEFINE_integer if isinstance(default, int) else flags.DEFINE_float
+        define(name, default, help_texts[name])
 
 def main(argv):
     del argv
@@ -34,7 +40,7 @@ def main(argv):
     start = time.perf_counter()
     train_images, train_labels, class_names = classifier.load_split(f.dataset, f.data_dir, "train")
     test_images, test_labels, _ = classifier.load_split(f.dataset, f.data_dir, "test")
-    recipe = {**classifier.RECIPE, "max_noise_std": f.max_noise_std, "max_blur": f.max_blur}
+    recipe = {name: f[name].value for name in classifier.RECIPE}
     model = classifier.train_classifier(train_images, train_labels, len(class_names), verbose=2, **recipe)
     test_accuracy = classifier.accuracy(model, test_images, test_labels)
     os.makedirs(f.out_dir, exist_ok=True)

@@ -7,7 +7,10 @@ and generated images, G on generated ones).
 
 Deviations from the paper: this library's DCGAN networks (the class embedded and concatenated with
 z in G), without the paper's batch norm and dropout in D; the class loss has weight 1 in both
-networks (``class_weight``), as in the paper's objective L_S + L_C.
+networks (``class_weight``), as in the paper's objective L_S + L_C. ``fake_class_loss=False``
+trains D's classifier on real images only, as Keras' mnist_acgan example does since
+keras-team/keras#8452: taught to classify G's fakes too, D rewards G for the one most
+classifiable image per class, and samples collapse within each class (BUILD_NOTES.md, issue 19).
 """
 
 import keras
@@ -23,13 +26,19 @@ class ACGAN(GAN):
 
     conditional = True
     takes_side = staticmethod(dcgan.takes_side)
-    hyperparameters = {**dcgan.NETWORK_OPTIONS, "class_weight": "weight of the auxiliary classification loss"}
+    hyperparameters = {
+        **dcgan.NETWORK_OPTIONS,
+        "class_weight": "weight of the auxiliary classification loss",
+        "fake_class_loss": "whether D also learns to classify G's fakes, as the paper's L_C (false: real images only)",
+    }
     label_conditioned_discriminator = False
 
-    def compile(self, *args, class_weight=1.0, **kwargs):
-        """As `GAN.compile`, plus the weight of the auxiliary classification loss."""
+    def compile(self, *args, class_weight=1.0, fake_class_loss=True, **kwargs):
+        """As `GAN.compile`, plus the weight of the auxiliary classification loss and whether D
+        takes it on fakes too."""
         super().compile(*args, **kwargs)
         self.class_weight = float(class_weight)
+        self.fake_class_loss = bool(fake_class_loss)
 
     @classmethod
     def build_networks(cls, image_shape, latent_dim, num_classes, width=64, minibatch_stddev=False, extra_layers=0):
@@ -47,7 +56,8 @@ class ACGAN(GAN):
         return self.class_weight * keras.losses.sparse_categorical_crossentropy(labels, class_logits, from_logits=True)
 
     def discriminator_auxiliary_loss(self, z, labels, real_auxiliary, fake_auxiliary):
-        return self.class_loss(labels, real_auxiliary) + self.class_loss(labels, fake_auxiliary)
+        real_loss = self.class_loss(labels, real_auxiliary)
+        return real_loss + self.class_loss(labels, fake_auxiliary) if self.fake_class_loss else real_loss
 
     def generator_auxiliary_loss(self, z, labels, fake_auxiliary):
         return self.class_loss(labels, fake_auxiliary)

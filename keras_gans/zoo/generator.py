@@ -137,9 +137,7 @@ class Generator(sampling.Sampler):
     def interpolate(self, start, end, steps=8, label=None):
         """``steps`` samples along a spherical path from ``start`` to ``end`` (seeds or latents).
         A mixture's walk stays with the component ``start`` picks, so it never jumps between them."""
-        start, end = (
-            self.latents(1, p)[0] if isinstance(p, (int, np.integer)) else np.asarray(p, np.float32) for p in (start, end)
-        )
+        start, end = (self._one_latent(p)[0] for p in (start, end))
         walked = self.latent_dim - (1 if self.mixture_components else 0)
         z = np.stack([slerp(start[:walked], end[:walked], f) for f in np.linspace(0.0, 1.0, steps)])
         z = np.concatenate([z, np.tile(start[walked:], (steps, 1))], axis=1).astype(np.float32)

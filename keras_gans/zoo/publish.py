@@ -16,7 +16,7 @@ import numpy as np
 
 from absl import app, flags
 
-from keras_gans import train
+from keras_gans import files, train
 from keras_gans.errors import UsageError, check_name
 
 
@@ -296,7 +296,7 @@ def remeasure(name, data_dir, card_dir=None, preset_dir=None):
     report["generator"] = old.get("generator", name)
     card["previous_metrics"] = [*card.get("previous_metrics", []), old]
     card["metrics"] = report
-    with open(os.path.join(preset_dir, presets.METADATA_FILE), "w") as f:
+    with files.atomic_write(os.path.join(preset_dir, presets.METADATA_FILE)) as path, open(path, "w") as f:
         json.dump(card, f, indent=2)
     return write_card(presets.load(preset_dir), card_dir or os.path.join("zoo", name))
 
