@@ -225,3 +225,14 @@ def test_imperceptible_blends_each_image_with_its_blur_and_adds_noise_only_in_tr
     stds = noise_only.reshape(64, -1).std(axis=1)
     assert stds.max() <= 0.1 * 1.3 and stds.std() > 0.01  # a std drawn per image from U(0, 0.1)
     assert np.array_equal(classifier.Imperceptible(0.1, 0.5)(images, training=False), images)
+
+
+def test_train_classifier_flags_come_from_the_recipe_and_refuse_bad_values():
+    """Every recipe entry is a flag with the recipe's default; a bad one is one line, no traceback."""
+    shown = subprocess.run([sys.executable, "-m", "keras_gans.metrics.train_classifier", "--helpshort"],
+                           capture_output=True, text=True, timeout=300)
+    for name in classifier.RECIPE:
+        assert f"--{name}" in shown.stdout
+    bad = subprocess.run([sys.executable, "-m", "keras_gans.metrics.train_classifier", "--batch_size=0"],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode != 0 and "batch_size" in bad.stderr and "Traceback" not in bad.stderr

@@ -29,7 +29,7 @@ FEATURES_LAYER = "features"
 # Training also blurs and adds noise to each image by a random amount (`Imperceptible`), up to about
 # what a person barely notices at 28x28, so that the features, and FID on them, do not jump on
 # such changes: without it, noise of std 0.02 tripled Fashion-MNIST's real-vs-real FID and a
-# 3x3 blur multiplied it by 280 (BUILD_NOTES.md, issue 19).
+# 3x3 blur multiplied it by 250 (BUILD_NOTES.md, issue 19).
 RECIPE = {"steps": 5628, "batch_size": 128, "learning_rate": 1e-3, "seed": 0, "max_noise_std": 0.08, "max_blur": 0.5}
 
 

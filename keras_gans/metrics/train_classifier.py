@@ -31,8 +31,11 @@ def define_flags():
         "max_blur": "Largest strength of the 3x3 blur blended into training images (0: none).",
     }
     for name, default in classifier.RECIPE.items():  # every recipe entry, its default declared once
-        define = flags.DEFINE_integer if isinstance(default, int) else flags.DEFINE_float
-        define(name, default, help_texts[name])
+        if isinstance(default, float):
+            flags.DEFINE_float(name, default, help_texts[name], lower_bound=0.0)
+        else:
+            flags.DEFINE_integer(name, default, help_texts[name], lower_bound=0 if name == "seed" else 1)
+
 
 def main(argv):
     del argv

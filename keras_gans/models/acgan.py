@@ -9,7 +9,8 @@ Deviations from the paper: this library's DCGAN networks (the class embedded and
 z in G), without the paper's batch norm and dropout in D; the class loss has weight 1 in both
 networks (``class_weight``), as in the paper's objective L_S + L_C. ``fake_class_loss=False``
 trains D's classifier on real images only, as Keras' mnist_acgan example does since
-keras-team/keras#8452: taught to classify G's fakes too, D rewards G for the one most
+keras-team/keras#8482 (which weights the real images' class loss by 2 instead; here
+``class_weight`` sets it): taught to classify G's fakes too, D rewards G for the one most
 classifiable image per class, and samples collapse within each class (BUILD_NOTES.md, issue 19).
 """
 
