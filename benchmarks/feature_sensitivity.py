@@ -24,14 +24,6 @@ _CLASSIFIER_DIRS = flags.DEFINE_list("classifier_dirs", [classifier.WEIGHTS_DIR]
 _NUM = flags.DEFINE_integer("num_samples", 10000, "Real training images to degrade.")
 
 
-def binomial_blur(images):
-    """3x3 binomial blur with the edge pixels repeated (zero padding would draw a grey frame)."""
-    kernel = np.outer([1, 2, 1], [1, 2, 1]).astype("float32") / 16
-    padded = np.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0)), mode="edge")
-    return tf.nn.depthwise_conv2d(padded, np.tile(kernel[:, :, None, None], (1, 1, images.shape[-1], 1)),
-                                  (1, 1, 1, 1), "VALID").numpy()
-
-
 def degradations(real):
     """{name: degraded copy of ``real``}, the undegraded first."""
     noise = np.random.default_rng(1).standard_normal(real.shape).astype("float32")
@@ -39,7 +31,7 @@ def degradations(real):
     degraded = {"none (real vs real)": real}
     for std in (0.02, 0.05, 0.1):
         degraded[f"Gaussian noise, std {std} of [-1, 1]"] = np.clip(real + std * noise, -1, 1)
-    blurred = binomial_blur(real)
+    blurred = np.asarray(classifier.binomial_blur(tf.convert_to_tensor(real)))
     degraded["3x3 binomial blur"] = blurred
     degraded["half-strength blur"] = 0.5 * real + 0.5 * blurred
     half = tf.image.resize(real, (size // 2, size // 2), antialias=True)

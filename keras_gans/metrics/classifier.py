@@ -33,8 +33,17 @@ FEATURES_LAYER = "features"
 RECIPE = {"steps": 5628, "batch_size": 128, "learning_rate": 1e-3, "seed": 0, "max_noise_std": 0.08, "max_blur": 0.5}
 
 
+def binomial_blur(images):
+    """3x3 binomial blur of ``[n, H, W, C]`` images with the edge pixels repeated: zero padding
+    would draw a frame, zero being mid-grey in [-1, 1]."""
+    taps = np.array([1.0, 2.0, 1.0]) / 4
+    kernel = np.tile(np.outer(taps, taps)[:, :, None, None], (1, 1, images.shape[-1], 1))
+    padded = ops.pad(images, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="symmetric")  # symmetric by 1: the edge
+    return ops.depthwise_conv(padded, ops.convert_to_tensor(kernel, padded.dtype), padding="valid")
+
+
 class Imperceptible(keras.layers.Layer):
-    """While training only: each image is blended with its 3x3 binomial blur (edges repeated) by a
+    """While training only: each image is blended with its `binomial_blur` by a
     strength drawn from U(0, max_blur), then gets Gaussian noise of a std drawn from U(0, max_noise_std) (images
     in [-1, 1], clipped back to it)."""
 
@@ -47,11 +56,7 @@ class Imperceptible(keras.layers.Layer):
         if not training:
             return images
         per_image = (ops.shape(images)[0], 1, 1, 1)
-        taps = np.array([1.0, 2.0, 1.0]) / 4
-        kernel = np.tile(np.outer(taps, taps)[:, :, None, None], (1, 1, images.shape[-1], 1))
-        # Edge pixels repeated, not zeros: zero is mid-grey in [-1, 1] and would draw a frame.
-        padded = ops.pad(images, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="symmetric")
-        blurred = ops.depthwise_conv(padded, ops.convert_to_tensor(kernel, images.dtype), padding="valid")
+        blurred = binomial_blur(images)
         strength = keras.random.uniform(per_image, maxval=self.max_blur, seed=self.seed_generator)
         images = images + strength * (blurred - images)
         std = keras.random.uniform(per_image, maxval=self.max_noise_std, seed=self.seed_generator)

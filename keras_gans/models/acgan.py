@@ -57,8 +57,10 @@ class ACGAN(GAN):
         return self.class_weight * keras.losses.sparse_categorical_crossentropy(labels, class_logits, from_logits=True)
 
     def discriminator_auxiliary_loss(self, z, labels, real_auxiliary, fake_auxiliary):
-        real_loss = self.class_loss(labels, real_auxiliary)
-        return real_loss + self.class_loss(labels, fake_auxiliary) if self.fake_class_loss else real_loss
+        loss = self.class_loss(labels, real_auxiliary)
+        if self.fake_class_loss:
+            loss += self.class_loss(labels, fake_auxiliary)
+        return loss
 
     def generator_auxiliary_loss(self, z, labels, fake_auxiliary):
         return self.class_loss(labels, fake_auxiliary)
