@@ -86,9 +86,33 @@ class ImageSource:
     class_names: tuple
     description: str
 
+    def __post_init__(self):
+        object.__setattr__(self, "dataset", self.dataset.with_options(pipeline_options()))
+
     @property
     def num_classes(self) -> int:
         return len(self.class_names)
+
+
+def pipeline_options() -> tf.data.Options:
+    """Options of every dataset the project builds.
+
+    Without tf.data's autotuning model: its thread sleeps in periods that double up to a minute,
+    and freeing an iterator waits for it to wake (an iterator that lived 12 s took 8.5 s to free,
+    so every fit ended, and each epoch of a fit on arrays began, with a wait of up to a minute).
+    AUTOTUNE parallelism then means one call per core, and prefetch buffers still grow on demand.
+    """
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return options
+
+
+def array_pipeline(images, labels, batch_size: int, seed: int) -> tf.data.Dataset:
+    """Shuffled batches of in-memory (images, labels), reshuffled each epoch, the last one partial:
+    what Keras makes of arrays, with `pipeline_options`."""
+    dataset = tf.data.Dataset.from_tensor_slices((images, labels))
+    dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(pipeline_options())
 
 
 def to_float(images_uint8):
@@ -166,7 +190,7 @@ def make_pipeline(source: ImageSource, batch_size: int, shuffle: bool = True, se
     if repeat:
         dataset = dataset.repeat()
     dataset = dataset.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
-    options = tf.data.Options()
+    options = pipeline_options()
     # Every worker reads the whole source (files may be fewer than workers); shard the elements.
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     return dataset.with_options(options)

@@ -104,9 +104,8 @@ def train_classifier(train_images, train_labels, num_classes, verbose=0, **overr
         keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
-    model.fit(train_images, train_labels, batch_size=recipe["batch_size"],
-              epochs=max(1, round(recipe["steps"] / steps_per_epoch)),
-              shuffle=True, verbose=verbose)
+    model.fit(data.array_pipeline(train_images, train_labels, recipe["batch_size"], recipe["seed"]),
+              epochs=max(1, round(recipe["steps"] / steps_per_epoch)), verbose=verbose)
     return network
 
 
