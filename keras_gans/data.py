@@ -20,10 +20,10 @@ import tensorflow as tf
 from PIL import Image, UnidentifiedImageError
 
 from keras_gans.errors import UsageError
+from keras_gans.translating import IMAGE_EXTENSIONS
 
 DATA_FORMATS = ("auto", "tfds", "idx", "class_folders", "paired", "unpaired")
 
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 
 # Channel counts tf.io.decode_image can produce for each file type.
 _DECODABLE_CHANNELS = {".png": (1, 3, 4), ".jpg": (1, 3), ".jpeg": (1, 3),

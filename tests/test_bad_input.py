@@ -72,11 +72,16 @@ def build_world(root, data_dir):
     presets.save_to_preset(generator, str(evil))
     card = json.loads((evil / presets.METADATA_FILE).read_text())
     (evil / presets.METADATA_FILE).write_text(json.dumps({**card, "name": "../../evil"}))
+    translator_preset = presets.save_to_preset(build_family("pix2pix", image_shape=(32, 32, 3), width=4).generator,
+                                               str(root / "translator_preset"), name="tiny_pix2pix")
+    pictures = root / "pictures"
+    (pictures / "empty").mkdir(parents=True)
+    (pictures / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n cut short")
     return dict(
         root=root, generator=generator, unconditional=zoo.load("dcgan_mnist"),
         signatures=tf.saved_model.load(saved_model).signatures, lite=LiteGenerator(tflite), preset=preset,
         logdir=str(logdir), unfinished=str(unfinished), truncated=str(truncated), lambda_path=str(lambda_path),
-        evil=str(evil), data_dir=str(data_dir),
+        evil=str(evil), data_dir=str(data_dir), translator_preset=translator_preset, pictures=str(pictures),
     )
 
 
@@ -271,6 +276,18 @@ CLI_CASES = [
     ("sample not a png", "sample", ["--out=grid.jpg"], r"must name a \.png file"),
     ("sample Lambda model", "sample", ["--model={lambda_path}"], r"cannot be loaded as a keras_gans generator"),
     ("sample truncated model", "sample", ["--model={truncated}"], r"not a complete \.keras file"),
+    ("sample --input to a generator", "sample", ["--input={pictures}", "--out=out"],
+     r"samples from noise and takes no --input"),
+    ("sample translator without --input", "sample", ["--model={translator_preset}"],
+     r"tiny_pix2pix translates pictures: pass --input=FILE_OR_FOLDER"),
+    ("sample --input missing", "sample", ["--model={translator_preset}", "--input=nowhere", "--out=out"],
+     r"No image file or folder at nowhere"),
+    ("sample --input empty folder", "sample", ["--model={translator_preset}", "--input={pictures}/empty", "--out=out"],
+     r"empty holds no images"),
+    ("sample --input unreadable", "sample", ["--model={translator_preset}", "--input={pictures}/broken.png",
+                                             "--out=out"], r"broken.png cannot be read as an image"),
+    ("sample --input into a png", "sample", ["--model={translator_preset}", "--input={pictures}", "--out=x.png"],
+     r"with --input, --out names a folder"),
     ("evaluate num_samples=0", "evaluate", ["--generator={logdir}", "--num_samples=0"], r"--num_samples must be at least 2"),
     ("evaluate unknown entry", "evaluate", ["--generator=cgan_fashoin"], r"Unknown zoo entry 'cgan_fashoin'"),
     ("export version<0", "export", ["--model={logdir}", "--version=-1"], r"--version must be at least 0"),

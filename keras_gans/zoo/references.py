@@ -7,14 +7,16 @@ import os
 import zipfile
 
 from keras_gans.errors import UsageError, first_line
-from keras_gans.zoo import presets
+from keras_gans.zoo import presets, translator
 from keras_gans.zoo.generator import Generator
 
 RUN_GENERATOR = "generator.keras"
+RUN_GENERATOR_BA = "generator_ba.keras"  # a CycleGAN run's b -> a generator
 
 
 def load(reference, sha256=None, verify=True):
-    """A `Generator` from any model reference. ``sha256`` and ``verify``: see `presets.load`."""
+    """A `Generator` (a `Translator` for pix2pix and CycleGAN) from any model reference.
+    ``sha256`` and ``verify``: see `presets.load`."""
     if not isinstance(reference, str) or not reference.strip():
         raise UsageError(f"A model reference is a zoo name, a preset folder, a .keras file or a training logdir; "
                          f"got {reference!r}.")
@@ -33,8 +35,14 @@ def load(reference, sha256=None, verify=True):
 
 def _saved_generator(path, run_folder):
     """A `Generator` of a ``.keras`` file, with the card of the training run it sits in; a
-    conditional one without a run takes its class count from its label embedding."""
+    conditional one without a run takes its class count from its label embedding. A CycleGAN run's
+    ``generator.keras`` comes with the ``generator_ba.keras`` beside it."""
     model, card = load_keras_model(path), run_card(run_folder)
+    back = os.path.join(run_folder, RUN_GENERATOR_BA)
+    if translator.is_translation(model):
+        if os.path.basename(path) == RUN_GENERATOR and os.path.isfile(back):
+            model = translator.translation_model(model, load_keras_model(back))
+        return translator.Translator(model, card)
     if len(model.inputs) > 1 and not card.get("num_classes"):
         sizes = set(presets.label_embedding_sizes(model))
         if len(sizes) != 1:

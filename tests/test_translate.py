@@ -1,0 +1,145 @@
+"""Translating pictures with pix2pix and CycleGAN generators: `zoo.Translator`, presets and
+training logdirs that hold them, and ``python -m keras_gans.sample --input``."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+import family_cases
+from conftest import REPO_ROOT
+from keras_gans import data, translating, zoo
+from keras_gans.errors import UsageError
+from keras_gans.zoo import translator
+
+
+@pytest.fixture(scope="module")
+def presets(tmp_path_factory):
+    """Small untrained pix2pix and CycleGAN generators saved as presets, with their networks."""
+    made = {}
+    for name in ("pix2pix", "cyclegan"):
+        networks = family_cases.build(name).saved_generators()
+        folder = tmp_path_factory.mktemp(name)
+        zoo.save_to_preset(translator.translation_model(networks["generator"], networks.get("generator_ba")),
+                           str(folder), name=f"small_{name}")
+        made[name] = (str(folder), networks)
+    return made
+
+
+def pictures(count, height, width, seed=0):
+    return np.random.default_rng(seed).integers(0, 256, (count, height, width, 3), dtype=np.uint8)
+
+
+def expected(network, images, side=32):
+    """What the network makes of pictures resized as `translating.fit_to_side` does."""
+    fitted = np.stack([translating.fit_to_side(image, side) for image in images])
+    return data.to_uint8(network(translating.to_float(fitted), training=False).numpy())
+
+
+@pytest.mark.parametrize("name, directions", [("pix2pix", ("a_to_b",)), ("cyclegan", ("a_to_b", "b_to_a"))])
+def test_translate_resizes_any_pictures_and_runs_each_direction(presets, name, directions):
+    folder, networks = presets[name]
+    model = zoo.load(folder)
+    assert isinstance(model, zoo.Translator) and model.directions == directions
+    assert zoo.info(folder)["directions"] == list(directions) and model.image_shape == (32, 32, 3)
+    images = pictures(5, 50, 70)
+    for direction, network in zip(directions, (networks["generator"], networks.get("generator_ba"))):
+        out = model.translate(images, direction=direction, batch_size=2)  # three batches, the last partial
+        assert out.shape == (5, 32, 32, 3) and out.dtype == np.uint8
+        np.testing.assert_array_equal(out, expected(network, images))
+    # Pictures of different sizes, one by one, give the same as in a batch.
+    mixed = [pictures(1, 20, 40)[0], pictures(1, 64, 64, seed=1)[0], pictures(1, 32, 32, seed=2)[0]]
+    np.testing.assert_array_equal(model.translate(mixed), np.concatenate([model.translate(p[None]) for p in mixed]))
+
+
+def test_fit_to_side_matches_the_training_resize_within_a_grey_level(shared_data):
+    photo = np.asarray(Image.open(shared_data / "facades" / "test" / "1.jpg"))[:, :256]
+    for side in (64, 128, 300):
+        ours = translating.fit_to_side(photo, side).astype(int)
+        training = tf.image.resize(photo, (side, side), method="bilinear", antialias=True)
+        training = tf.cast(tf.clip_by_value(tf.round(training), 0.0, 255.0), tf.int32).numpy()
+        assert ours.shape == (side, side, 3) and np.abs(ours - training).max() <= 1
+
+
+def test_translate_reads_files_and_folders(presets, tmp_path):
+    folder, networks = presets["pix2pix"]
+    model = zoo.load(folder)
+    images = pictures(2, 40, 40)
+    paths = [tmp_path / "a.png", tmp_path / "b.jpg"]
+    Image.fromarray(images[0]).save(paths[0])
+    Image.fromarray(images[1]).save(paths[1], quality=100)
+    Image.fromarray(images[0][..., 0]).save(tmp_path / "grey.png")  # read as RGB: the model's channels
+    (tmp_path / "notes.txt").write_text("not an image; skipped")
+    by_folder = model.translate(tmp_path)
+    assert by_folder.shape == (3, 32, 32, 3)
+    np.testing.assert_array_equal(by_folder[0], model.translate(images[:1])[0])  # PNG is lossless
+    np.testing.assert_array_equal(model.translate([str(p) for p in paths]), by_folder[:2])
+    np.testing.assert_array_equal(model.translate(str(paths[1])), by_folder[1:2])
+
+
+@pytest.mark.parametrize("images, message", [
+    (np.zeros((2, 32, 32, 1), np.uint8), r"image 0 has shape \(32, 32, 1\); small_pix2pix takes \[H, W, 3\]"),
+    (np.zeros((2, 32, 32, 4), np.uint8), r"image 0 has shape \(32, 32, 4\)"),
+    (np.zeros((2, 32, 32, 3), np.float32), "image 0 is float32; translate takes uint8"),
+    (np.zeros((32, 32, 3), np.uint8), r"translates a uint8 array \[N, H, W, 3\].*got a uint8 array of shape \(32, 32, 3\)"),
+    ([], "was given no images"),
+    ("not a path list".split() + [np.zeros(1)], r"got a list"),
+    (np.zeros((0, 32, 32, 3), np.uint8), "was given no images"),
+])
+def test_bad_pictures_are_one_clear_line(presets, images, message):
+    model = zoo.load(presets["pix2pix"][0])
+    with pytest.raises(UsageError, match=message):
+        model.translate(images)
+
+
+def test_bad_files_and_directions_are_one_clear_line(presets, tmp_path):
+    model = zoo.load(presets["pix2pix"][0])
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    with pytest.raises(UsageError, match="holds no images"):
+        model.translate(tmp_path / "empty")
+    with pytest.raises(UsageError, match="broken.png cannot be read as an image"):
+        model.translate(str(tmp_path / "broken.png"))
+    with pytest.raises(UsageError, match="No image file or folder at"):
+        model.translate(str(tmp_path / "missing.png"))
+    with pytest.raises(UsageError, match="small_pix2pix translates a_to_b; got direction='b_to_a'"):
+        model.translate(pictures(1, 32, 32), direction="b_to_a")
+
+
+def test_a_cyclegan_logdir_loads_both_generators(presets, tmp_path):
+    _, networks = presets["cyclegan"]
+    networks["generator"].save(tmp_path / "generator.keras")
+    networks["generator_ba"].save(tmp_path / "generator_ba.keras")
+    model = zoo.load(str(tmp_path))
+    assert model.directions == ("a_to_b", "b_to_a")
+    images = pictures(2, 32, 32)
+    np.testing.assert_array_equal(model.translate(images, "b_to_a"), expected(networks["generator_ba"], images))
+
+
+def run_sample(*args):
+    return subprocess.run([sys.executable, "-m", "keras_gans.sample", *args], capture_output=True, text=True,
+                          cwd=REPO_ROOT, timeout=300)
+
+
+def test_sample_command_translates_a_folder_into_labelled_pngs(presets, tmp_path):
+    folder, _ = presets["cyclegan"]
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for index, image in enumerate(pictures(2, 48, 64)):
+        Image.fromarray(image).save(inputs / f"photo{index}.png")
+    out = tmp_path / "out"
+    result = run_sample(f"--model={folder}", f"--input={inputs}", "--direction=b_to_a", f"--out={out}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "wrote 2 translations" in result.stdout
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["photo0_b_to_a.png", "photo1_b_to_a.png"]
+    with Image.open(out / written[0]) as png:
+        assert png.size == (32, 32)
+        assert png.text["Direction"] == "b_to_a" and png.text["Input"] == "photo0.png"
+        assert "Synthetic" in png.text["Description"] and "synthetic" in png.text["Note"]
+        translated = np.asarray(png)
+    np.testing.assert_array_equal(translated, zoo.load(folder).translate(str(inputs / "photo0.png"), "b_to_a")[0])
+
