@@ -107,11 +107,13 @@ def pipeline_options() -> tf.data.Options:
     return options
 
 
-def array_pipeline(images, labels, batch_size: int, seed: int) -> tf.data.Dataset:
-    """Shuffled batches of in-memory (images, labels), reshuffled each epoch, the last one partial:
-    what Keras makes of arrays, with `pipeline_options`."""
-    dataset = tf.data.Dataset.from_tensor_slices((images, labels))
-    dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+def array_pipeline(arrays, batch_size: int, shuffle_seed: int | None = None) -> tf.data.Dataset:
+    """Batches of in-memory ``arrays`` (one array or a tuple of them), the last one partial,
+    reshuffled each epoch when ``shuffle_seed`` is given: what Keras makes of arrays, with
+    `pipeline_options`."""
+    dataset = tf.data.Dataset.from_tensor_slices(arrays)
+    if shuffle_seed is not None:
+        dataset = dataset.shuffle(len(dataset), seed=shuffle_seed, reshuffle_each_iteration=True)
     return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(pipeline_options())
 
 
@@ -487,11 +489,18 @@ def _load_unpaired(dataset, data_dir, split, image_size, max_examples):
     def fit(image):
         return _fit_size(image, native_hw, channels, image_size)
 
-    images_a = _decode_files(paths_a, channels).map(fit, num_parallel_calls=tf.data.AUTOTUNE)
-    # Shuffle B's file names (cheap) and repeat, so each epoch of A meets fresh B images.
-    shuffled_b = tf.data.Dataset.from_tensor_slices(paths_b).shuffle(
-        len(paths_b), reshuffle_each_iteration=True).repeat()
-    images_b = _decode_files(shuffled_b, channels).map(fit, num_parallel_calls=tf.data.AUTOTUNE)
+    image_bytes = int(np.prod(_output_shape(native_hw, channels, image_size)))
+
+    def decoded(paths):
+        """Each domain is decoded once and kept in memory when it fits (make_pipeline cannot cache
+        the pairs: that would freeze which B image goes with each A)."""
+        images = _decode_files(paths, channels).map(fit, num_parallel_calls=tf.data.AUTOTUNE)
+        return images.cache() if len(paths) * image_bytes <= _CACHE_LIMIT_BYTES // 2 else images
+
+    images_a = decoded(paths_a)
+    # B reshuffled and repeated, so each epoch of A meets fresh B images.
+    images_b = decoded(paths_b).shuffle(min(len(paths_b), max(1, _SHUFFLE_BUFFER_LIMIT_BYTES // image_bytes)),
+                                        reshuffle_each_iteration=True).repeat()
     return ImageSource(tf.data.Dataset.zip((images_a, images_b)), "unpaired", len(paths_a),
                        _output_shape(native_hw, channels, image_size), (),
                        f"{dataset} {split} split from unpaired folder {data_dir} "

@@ -14,7 +14,8 @@ def make_strategy(name="auto"):
     """Returns the strategy called ``name``.
 
     ``auto`` picks ``multi_worker`` when ``TF_CONFIG`` describes a cluster, ``mirrored`` when more
-    than one GPU is visible and ``one_device`` otherwise. ``multi_worker`` must be created before
+    than one GPU is visible and ``one_device`` otherwise; ``one_device`` is TensorFlow's default
+    strategy where there is no GPU. ``multi_worker`` must be created before
     any other TensorFlow op runs in the process.
     """
     if name not in STRATEGIES:
@@ -38,6 +39,12 @@ def make_strategy(name="auto"):
     devices = [d.name for d in tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")]
     if name == "mirrored":
         return tf.distribute.MirroredStrategy(devices)
+    if not tf.config.list_logical_devices("GPU"):
+        # The default strategy: the CPU needs no copy of each batch to a device, and the
+        # OneDeviceStrategy's copying iterator runs tf.data's autotuning thread on datasets of its
+        # own (without `keras_gans.data.pipeline_options`), which freeing it waits for: up to a
+        # minute at the end of every fit.
+        return tf.distribute.get_strategy()
     return tf.distribute.OneDeviceStrategy(devices[0])
 
 

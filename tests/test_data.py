@@ -257,8 +257,29 @@ def test_every_pipeline_tunes_without_the_autotuning_thread(shared_data):
         "labelled source": labelled.dataset.batch(64),
         "paired source": paired.dataset,
         "unpaired source": unpaired.dataset,
-        "arrays": data.array_pipeline(np.zeros((256, 28, 28, 1), np.float32), np.zeros(256, np.int32),
-                                      batch_size=64, seed=0),
+        "arrays": data.array_pipeline((np.zeros((256, 28, 28, 1), np.float32), np.zeros(256, np.int32)),
+                                      batch_size=64, shuffle_seed=0),
     }
     tuned_by_thread = [kind for kind, dataset in datasets.items() if dataset.options().autotune.enabled is not False]
     assert not tuned_by_thread
+
+
+@pytest.mark.parametrize("folder, layout", [("facades", {"train": "train"}),
+                                            ("summer2winter_yosemite_subset", {"trainA": "trainA", "trainB": "trainB"})])
+def test_image_files_are_decoded_once(shared_data, tmp_path, folder, layout):
+    """Paired and unpaired training data is decoded in the first epoch and read from memory after:
+    the second epoch runs with the files gone."""
+    import shutil as shell
+
+    for source_folder, copied in layout.items():
+        (tmp_path / copied).mkdir()
+        for path in sorted((shared_data / folder / source_folder).glob("*.jpg"))[:6]:
+            shell.copy(path, tmp_path / copied / path.name)
+    source = load_source(folder.split("_")[0], str(tmp_path), image_size=32)
+    pipeline = make_pipeline(source, batch_size=2, seed=0, repeat=True)
+    iterator = iter(pipeline)
+    first_epoch = [next(iterator) for _ in range(3)]
+    for copied in layout.values():
+        shell.rmtree(tmp_path / copied)
+    second_epoch = [next(iterator) for _ in range(3)]
+    assert all(batch[0].shape == (2, 32, 32, 3) for batch in first_epoch + second_epoch)

@@ -116,3 +116,27 @@ def test_multi_worker_two_processes_train_and_finish(fashion_dir, tmp_path):
     assert tf.train.latest_checkpoint(str(logdir / "checkpoints")).endswith("ckpt-4")
     assert (logdir / "generator.keras").is_file()
     assert not list(logdir.glob("worker_*_scratch")), "the non-chief worker's scratch folder was left behind"
+
+
+def test_one_device_training_reads_the_pipeline_without_the_autotuning_thread(monkeypatch):
+    """OneDeviceStrategy copies each batch to its device through datasets of its own, built
+    without the project's `data.pipeline_options`, so their iterators ran tf.data's autotuning
+    thread and the end of every fit waited for it (an iterator that lived 13 s took 7.5 s to free;
+    up to a minute; see test_data). On CPU, one device is the default strategy: no copy."""
+    from tensorflow.python.data.ops import iterator_ops
+
+    from keras_gans import data
+    from keras_gans.strategy import make_strategy
+
+    autotuned = []
+    original = iterator_ops.OwnedIterator.__init__
+
+    def recording(self, dataset=None, *args, **kwargs):
+        if dataset is not None:
+            autotuned.append(dataset.options().autotune.enabled is not False)
+        original(self, dataset, *args, **kwargs)
+
+    monkeypatch.setattr(iterator_ops.OwnedIterator, "__init__", recording)
+    pipeline = data.array_pipeline((np.zeros((16, 4), np.float32), np.zeros(16, np.int32)), batch_size=8, shuffle_seed=0)
+    next(iter(make_strategy("one_device").experimental_distribute_dataset(pipeline)))
+    assert autotuned == [False]

@@ -104,13 +104,13 @@ def train_classifier(train_images, train_labels, num_classes, verbose=0, **overr
         keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
-    model.fit(data.array_pipeline(train_images, train_labels, recipe["batch_size"], recipe["seed"]),
+    model.fit(data.array_pipeline((train_images, train_labels), recipe["batch_size"], shuffle_seed=recipe["seed"]),
               epochs=max(1, round(recipe["steps"] / steps_per_epoch)), verbose=verbose)
     return network
 
 
 def accuracy(model, images, labels, batch_size=500):
-    logits = model.predict(images, batch_size=batch_size, verbose=0)
+    logits = model.predict(data.array_pipeline(images, batch_size), verbose=0)
     return float(np.mean(np.argmax(logits, axis=1) == np.asarray(labels)))
 
 
