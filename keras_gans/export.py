@@ -16,7 +16,12 @@ Signatures of the SavedModel:
         -> images uint8 [batch, H, W, C], images_float float32 in [-1, 1]
     sample(seed int64 [], num_samples int32 [], label int32 [num_samples])
         -> the same, from latents drawn with stateless random ops (same seed, same images)
-``label`` exists only for conditional models. Bad inputs are InvalidArgument errors that say what
+``label`` exists only for conditional models. An image-to-image model (pix2pix, CycleGAN: a
+`keras_gans.zoo.Translator`) has instead one signature per direction, ``a_to_b`` (also
+``serving_default``) and, for CycleGAN, ``b_to_a``:
+    a_to_b(images uint8 [batch, S, S, C]) -> images uint8 [batch, S, S, C], images_float
+whose input size is fixed: others are an InvalidArgument naming it (`Translator.translate` resizes first).
+Bad inputs are InvalidArgument errors that say what
 is wrong: a label out of range, z of another width or holding NaN/Inf, num_samples outside
 [0, MAX_SIGNATURE_SAMPLES]. The TFLite models have the ``serving_default`` signature without these
 in-graph checks (assert ops are not TFLite builtins); `keras_gans.lite.LiteGenerator` checks instead.
@@ -41,6 +46,11 @@ QUANTIZATIONS = ("none", "float16", "dynamic", "int8")
 LEVEL_TARGETS = {"saved_model": 0, "none": 1, "float16": 2}
 INT8_ACCURACY_TOLERANCE = 0.05
 PARITY_SAMPLES = 256
+# Translators are judged by PSNR against the Keras model's uint8 output over PARITY_TRANSLATIONS
+# test pictures (a big network's float16 or int8 output differs by more than a few levels
+# somewhere); the SavedModel must still match exactly.
+TRANSLATION_PSNR_TARGETS = {"none": 40.0, "float16": 35.0, "dynamic": 30.0, "int8": 30.0}
+PARITY_TRANSLATIONS = 16
 # The most images one call of the `sample` signature makes: a bound on a server's memory per request.
 MAX_SIGNATURE_SAMPLES = 10_000
 
@@ -56,11 +66,21 @@ def _generator(model):
     return model if hasattr(model, "keras_model") else references.load(model)
 
 
+def _is_translator(model):
+    from keras_gans.translating import Translating
+
+    return isinstance(model, Translating)
+
+
 def _model_card(generator):
-    from keras_gans.zoo.presets import SYNTHETIC_NOTE
+    from keras_gans.zoo.presets import SYNTHETIC_NOTE, TRANSLATION_NOTE
 
     card = dict(generator.metadata)
     card.pop("metrics", None)
+    if _is_translator(generator):
+        card.update(name=generator.name, image_shape=list(generator.image_shape),
+                    directions=list(generator.directions), note=TRANSLATION_NOTE)
+        return card
     card.update(
         name=generator.name, latent_dim=generator.latent_dim, num_classes=generator.num_classes,
         class_names=list(generator.class_names), image_shape=list(generator.image_shape), note=SYNTHETIC_NOTE,
@@ -102,16 +122,7 @@ def export_archive(generator, static_batch=None, check_inputs=True, with_sample=
                 tf.debugging.assert_less(label, num_classes, message=message),
                 tf.debugging.assert_equal(tf.shape(label)[0], tf.shape(z)[0], message="z and label need one row each"),
             ])
-        images_float = model([z, label] if num_classes else z, training=False)
-        if for_int8:
-            # As separate ADD and MUL, the int8 converter gives x + 1 the scale of the [0, 255] result
-            # (16 uint8 levels off on average); one 1x1 convolution with a bias is quantized as a whole.
-            channels = images_float.shape[-1]
-            scaled = tf.nn.conv2d(images_float, 127.5 * tf.eye(channels, batch_shape=[1, 1]), 1, "VALID") + 127.5
-        else:
-            scaled = (images_float + 1.0) * 127.5
-        images = tf.cast(tf.clip_by_value(tf.round(scaled), 0.0, 255.0), tf.uint8)
-        return {"images": images, "images_float": images_float}
+        return _uint8_outputs(model([z, label] if num_classes else z, training=False), for_int8)
 
     def stateless_latents(seed, num_samples):
         message = f"num_samples must lie in [0, {MAX_SIGNATURE_SAMPLES}]: ask for more in calls with different seeds"
@@ -143,6 +154,90 @@ def export_archive(generator, static_batch=None, check_inputs=True, with_sample=
     return archive
 
 
+def _uint8_outputs(images_float, for_int8):
+    """The signatures' outputs: uint8 images and the network's float ones. ``for_int8`` writes the
+    affine map to [0, 255] in the form the int8 converter quantizes right."""
+    import tensorflow as tf
+
+    if for_int8:
+        # As separate ADD and MUL, the int8 converter gives x + 1 the scale of the [0, 255] result
+        # (16 uint8 levels off on average); one 1x1 convolution with a bias is quantized as a whole.
+        channels = images_float.shape[-1]
+        scaled = tf.nn.conv2d(images_float, 127.5 * tf.eye(channels, batch_shape=[1, 1]), 1, "VALID") + 127.5
+    else:
+        scaled = (images_float + 1.0) * 127.5
+    images = tf.cast(tf.clip_by_value(tf.round(scaled), 0.0, 255.0), tf.uint8)
+    return {"images": images, "images_float": images_float}
+
+
+def translation_archive(translator, static_batch=None, check_inputs=True, for_int8=False):
+    """A `keras.export.ExportArchive` of a translator: one endpoint per direction (``a_to_b`` is
+    also ``serving_default``), uint8 images ``[batch, S, S, C]`` in, uint8 images out.
+    ``check_inputs`` refuses other image sizes in the graph (an InvalidArgument naming the size)."""
+    import keras
+    import tensorflow as tf
+
+    from keras_gans.zoo.translator import directions_of
+
+    shape = list(translator.image_shape)
+    spec = tf.TensorSpec([static_batch, *shape], tf.uint8, name="images")
+    archive = keras.export.ExportArchive()
+    archive.track(translator.keras_model)
+
+    def checked(images):
+        if not check_inputs:
+            return images
+        message = f"images must be uint8 [batch, {', '.join(map(str, shape))}]: resize them first (Translator.translate does)"
+        with tf.control_dependencies([tf.debugging.assert_equal(tf.shape(images)[1:], shape, message=message)]):
+            return tf.identity(images)
+
+    def translation(network):
+        return lambda images: _uint8_outputs(
+            network(tf.cast(checked(images), tf.float32) / 127.5 - 1.0, training=False), for_int8)
+
+    for direction, network in directions_of(translator.keras_model).items():
+        translate = translation(network)
+        archive.add_endpoint(direction, translate, input_signature=[spec])
+        if direction == "a_to_b":
+            archive.add_endpoint("serving_default", translate, input_signature=[spec])
+    return archive
+
+
+def parity_pictures(translator, count=PARITY_TRANSLATIONS, seed=0):
+    """Fixed test pictures for a translator: flat-coloured blocks (like label maps) and smooth
+    colour fields (like photos), half each."""
+    from keras_gans.translating import fit_to_side
+
+    side, _, channels = translator.image_shape
+    coarse = np.random.default_rng(seed).integers(0, 256, (count, 8, 8, channels), dtype=np.uint8)
+    block = -(-side // 8)
+    blocks = coarse[: count // 2].repeat(block, axis=1).repeat(block, axis=2)[:, :side, :side]
+    smooth = [fit_to_side(picture, side) for picture in coarse[count // 2 :]]
+    return np.concatenate([blocks, np.stack(smooth)]) if smooth else blocks
+
+
+def translation_parity_report(translator, translate, kind):
+    """Compares an artifact's translations of the parity pictures, ``translate(pictures,
+    direction)``, with the Keras model's, direction by direction."""
+    pictures = parity_pictures(translator)
+    report = {"artifact": kind, "samples": len(pictures), "directions": {}}
+    for direction in translator.directions:
+        reference = translator.translate(pictures, direction).astype(np.float64)
+        difference = reference - translate(pictures, direction).astype(np.float64)
+        mse = float(np.mean(difference**2))
+        report["directions"][direction] = {
+            "max_abs_diff_levels": int(np.max(np.abs(difference))),
+            "psnr_db": float("inf") if mse == 0 else float(10 * np.log10(255.0**2 / mse)),
+        }
+    if kind == "saved_model":
+        report["target_max_abs_diff_levels"] = 0
+        report["passed"] = all(d["max_abs_diff_levels"] == 0 for d in report["directions"].values())
+    else:
+        report["target_psnr_db"] = TRANSLATION_PSNR_TARGETS[kind]
+        report["passed"] = all(d["psnr_db"] >= report["target_psnr_db"] for d in report["directions"].values())
+    return report
+
+
 def parity_batch(generator, count=PARITY_SAMPLES):
     """The fixed latents (seed 0) and balanced labels every parity check uses."""
     z = generator.latents(count, seed=0)
@@ -159,7 +254,7 @@ def _conditional_accuracy(generator, images_uint8, labels):
     if labels is None or dataset not in classifier.available():
         return None
     model, _ = classifier.load_shipped(dataset)
-    logits = model.predict(data.to_float(images_uint8), batch_size=256, verbose=0)
+    logits = model.predict(data.array_pipeline(data.to_float(images_uint8), batch_size=256), verbose=0)
     return float(np.mean(np.argmax(logits, axis=1) == labels))
 
 
@@ -199,15 +294,21 @@ def export_saved_model(model, out, version=1, name=None):
     generator = _generator(model)
     name = check_name(name or generator.name, "the model name")
     path = os.path.join(out, name, str(version))
-    export_archive(generator).write_out(path, verbose=False)
+    translates = _is_translator(generator)
+    (translation_archive if translates else export_archive)(generator).write_out(path, verbose=False)
     # The card rides in assets/, which TF Serving copies with the model and never reads.
     with open(os.path.join(path, "assets", "model_card.json"), "w") as f:
         json.dump(_model_card(generator), f, indent=2)
     loaded = tf.saved_model.load(path)
-    z, labels = parity_batch(generator)
-    inputs = {"z": tf.constant(z)} | ({"label": tf.constant(labels)} if labels is not None else {})
-    images = loaded.signatures["serving_default"](**inputs)["images"].numpy()
-    report = parity_report(generator, images, "saved_model", labels)
+    if translates:
+        report = translation_parity_report(
+            generator, lambda pictures, direction: loaded.signatures[direction](images=tf.constant(pictures))["images"].numpy(),
+            "saved_model")
+    else:
+        z, labels = parity_batch(generator)
+        inputs = {"z": tf.constant(z)} | ({"label": tf.constant(labels)} if labels is not None else {})
+        images = loaded.signatures["serving_default"](**inputs)["images"].numpy()
+        report = parity_report(generator, images, "saved_model", labels)
     os.makedirs(os.path.join(path, "assets.extra"), exist_ok=True)
     with open(os.path.join(path, "assets.extra", "parity.json"), "w") as f:
         json.dump(report, f, indent=2)
@@ -221,12 +322,18 @@ def convert_to_tflite(generator, quantize="none", static_batch=None):
 
     if quantize not in QUANTIZATIONS:
         raise UsageError(f"Unknown quantization {quantize!r}. Known: {', '.join(QUANTIZATIONS)}.")
-    archive = export_archive(
-        generator, static_batch=static_batch, check_inputs=False, with_sample=False, for_int8=quantize == "int8"
-    )
+    if _is_translator(generator):
+        archive = translation_archive(generator, static_batch=static_batch, check_inputs=False,
+                                      for_int8=quantize == "int8")
+        signatures = list(generator.directions)
+    else:
+        archive = export_archive(
+            generator, static_batch=static_batch, check_inputs=False, with_sample=False, for_int8=quantize == "int8"
+        )
+        signatures = ["serving_default"]
     with tempfile.TemporaryDirectory() as scratch:
         archive.write_out(scratch, verbose=False)
-        converter = tf.lite.TFLiteConverter.from_saved_model(scratch, signature_keys=["serving_default"])
+        converter = tf.lite.TFLiteConverter.from_saved_model(scratch, signature_keys=signatures)
         # No SELECT_TF_OPS: a graph that needs a Flex op fails to convert instead of shipping it.
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
         if quantize != "none":
@@ -246,6 +353,12 @@ def convert_to_tflite(generator, quantize="none", static_batch=None):
 
 def _representative_inputs(generator, static_batch):
     batch = static_batch or 16
+    if _is_translator(generator):
+        for step in range(8):
+            pictures = parity_pictures(generator, batch, seed=1000 + step)
+            for direction in generator.directions:
+                yield direction, {"images": pictures}
+        return
     for step in range(20):
         z = generator.latents(batch, seed=1000 + step)
         inputs = {"z": z}
@@ -265,7 +378,7 @@ def _check_builtin_ops(content):
 
 def export_tflite(model, out, quantize="none", static_batch=None, name=None):
     """Writes ``out/tflite/<name>_<quantize>.tflite`` and its JSON; returns the .tflite path."""
-    from keras_gans.lite import LiteGenerator
+    from keras_gans.lite import LiteGenerator, LiteTranslator
 
     if static_batch is not None:
         check_integer(static_batch, "--static_batch", minimum=1)
@@ -282,9 +395,12 @@ def export_tflite(model, out, quantize="none", static_batch=None, name=None):
         json.dump(sidecar, f, indent=2)
     with files.atomic_write(path) as temporary, open(temporary, "wb") as f:
         f.write(content)
-    z, labels = parity_batch(generator)
-    images = LiteGenerator(path).generate(z, labels)
-    sidecar["parity"] = parity_report(generator, images, quantize, labels)
+    if _is_translator(generator):
+        lite = LiteTranslator(path)
+        sidecar["parity"] = translation_parity_report(generator, lite.translate, quantize)
+    else:
+        z, labels = parity_batch(generator)
+        sidecar["parity"] = parity_report(generator, LiteGenerator(path).generate(z, labels), quantize, labels)
     sidecar["size_bytes"] = os.path.getsize(path)
     with files.atomic_write(sidecar_path) as temporary, open(temporary, "w") as f:
         json.dump(sidecar, f, indent=2)

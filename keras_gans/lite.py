@@ -11,8 +11,34 @@ import os
 
 import numpy as np
 
-from keras_gans import sampling
+from keras_gans import sampling, translating
 from keras_gans.errors import UsageError, check_integer, first_line
+
+
+def _interpreter(path, num_threads):
+    """A LiteRT interpreter of a ``.tflite`` file from `keras_gans.export`, and its thread count:
+    by default all cores (``os.cpu_count()``), where LiteRT's own default would use one."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    if not os.path.isfile(path):
+        raise UsageError(f"No TFLite model at {path}: pass a .tflite file written by keras_gans.export.")
+    num_threads = (os.cpu_count() or 1) if num_threads is None else check_integer(num_threads, "num_threads", minimum=1)
+    try:
+        return Interpreter(model_path=path, num_threads=num_threads), num_threads
+    except (ValueError, RuntimeError) as error:
+        raise UsageError(f"{path} is not a TFLite model from keras_gans.export ({first_line(error)}); export it again.") from None
+
+
+def _sidecar_card(path):
+    """The model card in the JSON `keras_gans.export` writes beside a ``.tflite`` file ({} if none)."""
+    sidecar = path[: -len(".tflite")] + ".json"
+    if not os.path.isfile(sidecar):
+        return {}
+    try:
+        with open(sidecar) as f:
+            return json.load(f).get("model_card", {})
+    except (ValueError, AttributeError) as error:
+        raise UsageError(f"{sidecar} is not a keras_gans model card ({first_line(error)}).") from None
 
 
 class LiteGenerator(sampling.Sampler):
@@ -30,27 +56,17 @@ class LiteGenerator(sampling.Sampler):
     source = "keras_gans.lite"
 
     def __init__(self, path, num_threads=None):
-        from ai_edge_litert.interpreter import Interpreter
-
-        if not os.path.isfile(path):
-            raise UsageError(f"No TFLite model at {path}: pass a .tflite file written by keras_gans.export.")
         self.path = path
-        self.num_threads = (os.cpu_count() or 1) if num_threads is None else check_integer(num_threads, "num_threads", minimum=1)
-        try:
-            self._interpreter = Interpreter(model_path=path, num_threads=self.num_threads)
-            self._runner = self._interpreter.get_signature_runner("serving_default")
-        except (ValueError, RuntimeError) as error:
-            raise UsageError(f"{path} is not a TFLite generator from keras_gans.export ({first_line(error)}).") from None
+        self._interpreter, self.num_threads = _interpreter(path, num_threads)
+        signatures = self._interpreter.get_signature_list()
+        if "z" not in signatures.get("serving_default", {}).get("inputs", ()):
+            hint = "; load a translator with LiteTranslator" if set(signatures) & set(translating.DIRECTIONS) else ""
+            raise UsageError(f"{path} is not a TFLite generator from keras_gans.export: it has no serving_default "
+                             f"signature taking z{hint}.")
+        self._runner = self._interpreter.get_signature_runner("serving_default")
         inputs = self._runner.get_input_details()
+        card = self.metadata = _sidecar_card(path)
         sidecar = path[: -len(".tflite")] + ".json"
-        card = {}
-        if os.path.isfile(sidecar):
-            try:
-                with open(sidecar) as f:
-                    card = json.load(f).get("model_card", {})
-            except (ValueError, AttributeError) as error:
-                raise UsageError(f"{sidecar} is not a keras_gans model card ({first_line(error)}).") from None
-        self.metadata = card
         self.name = card.get("name", os.path.basename(path))
         self.latent_dim = int(inputs["z"]["shape"][-1])
         batch = int(inputs["z"]["shape_signature"][0])
@@ -77,3 +93,39 @@ class LiteGenerator(sampling.Sampler):
                 labels = np.concatenate([labels, np.zeros(self.static_batch - count, np.int32)])
         inputs = {"z": z} if labels is None else {"z": z, "label": labels}
         return self._runner(**inputs)["images"][:count]
+
+
+class LiteTranslator(translating.Translating):
+    """Translates uint8 pictures with a ``.tflite`` translator written by `keras_gans.export`
+    (pix2pix, CycleGAN: one signature per direction), without TensorFlow
+    (`keras_gans.translating.Translating`: ``translate(images, direction)`` takes arrays of any size
+    or image files)."""
+
+    source = "keras_gans.lite"
+
+    def __init__(self, path, num_threads=None):
+        self.path = path
+        self._interpreter, self.num_threads = _interpreter(path, num_threads)
+        self.metadata = _sidecar_card(path)
+        self.name = self.metadata.get("name", os.path.basename(path))
+        keys = self._interpreter.get_signature_list()
+        self.directions = tuple(d for d in translating.DIRECTIONS if d in keys)
+        if not self.directions:
+            raise UsageError(f"{path} is not a TFLite translator from keras_gans.export (its signatures: "
+                             f"{', '.join(keys)}); load a generator with LiteGenerator.")
+        self._runners = {d: self._interpreter.get_signature_runner(d) for d in self.directions}
+        details = self._runners[self.directions[0]].get_input_details()["images"]
+        self.image_shape = tuple(int(d) for d in details["shape"][1:])
+        batch = int(details["shape_signature"][0])
+        self.static_batch = batch if batch > 0 else None
+        if self.static_batch:
+            self.batch_size = self.static_batch
+
+    def __repr__(self):
+        return f"LiteTranslator({self.name!r}, {self.image_shape}, {' and '.join(self.directions)})"
+
+    def _translate(self, images, direction):
+        count = len(images)
+        if self.static_batch and count < self.static_batch:  # pad the last batch to the fixed size
+            images = np.concatenate([images, np.zeros((self.static_batch - count, *self.image_shape), images.dtype)])
+        return self._runners[direction](images=images)["images"][:count]

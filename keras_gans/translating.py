@@ -61,8 +61,8 @@ def fit_to_side(image, side):
 
 class Translating:
     """``translate`` for a translation generator; subclasses set ``name``, ``image_shape``
-    (``(S, S, C)``) and ``directions`` and define ``_translate(images, direction)``: float32
-    ``[n, S, S, C]`` in [-1, 1] -> uint8 images of one batch."""
+    (``(S, S, C)``) and ``directions`` and define ``_translate(images, direction)``: uint8
+    ``[n, S, S, C]`` -> uint8 translations of one batch."""
 
     batch_size = 16
 
@@ -75,7 +75,7 @@ class Translating:
         batch_size = check_integer(self.batch_size if batch_size is None else batch_size, "batch_size", minimum=1)
         side, _, channels = self.image_shape
         pictures = [fit_to_side(picture, side) for picture in self._pictures(images, channels)]
-        out = [self._translate(to_float(np.stack(pictures[start : start + batch_size])), direction)
+        out = [self._translate(np.stack(pictures[start : start + batch_size]), direction)
                for start in range(0, len(pictures), batch_size)]
         return np.concatenate(out)
 

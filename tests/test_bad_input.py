@@ -183,7 +183,7 @@ API_CASES = [
     ("lite float label", lambda w, o: w["lite"].sample(2, labels=2.5), r"label must be a class index"),
     ("lite n<0", lambda w, o: w["lite"].sample(-1), r"at least 0"),
     ("lite missing file", lambda w, o: LiteGenerator(str(o / "none.tflite")), r"No TFLite model at"),
-    ("lite not a tflite file", lambda w, o: LiteGenerator(w["truncated"]), r"is not a TFLite generator"),
+    ("lite not a tflite file", lambda w, o: LiteGenerator(w["truncated"]), r"is not a TFLite model from keras_gans.export"),
     # zoo.load and every command's model reference
     ("load unknown name", lambda w, o: zoo.load("cgan_fashoin"), r"Unknown zoo entry 'cgan_fashoin'.*cgan_fashion"),
     ("load empty reference", lambda w, o: zoo.load(""), r"A model reference is"),

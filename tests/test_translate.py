@@ -143,3 +143,56 @@ def test_sample_command_translates_a_folder_into_labelled_pngs(presets, tmp_path
         translated = np.asarray(png)
     np.testing.assert_array_equal(translated, zoo.load(folder).translate(str(inputs / "photo0.png"), "b_to_a")[0])
 
+
+
+@pytest.fixture(scope="module")
+def exported(presets, tmp_path_factory):
+    """The CycleGAN preset exported to a SavedModel and to TFLite in every quantization."""
+    from keras_gans import export
+
+    translator_model = zoo.load(presets["cyclegan"][0])
+    out = tmp_path_factory.mktemp("exported")
+    saved_model = export.export_saved_model(translator_model, str(out))
+    tflite = {q: export.export_tflite(translator_model, str(out), q) for q in export.QUANTIZATIONS}
+    return translator_model, saved_model, tflite
+
+
+def test_saved_model_translates_uint8_images_of_its_size_in_each_direction(exported):
+    import json
+
+    translator_model, saved_model, _ = exported
+    loaded = tf.saved_model.load(saved_model)
+    assert {"serving_default", "a_to_b", "b_to_a"} <= set(loaded.signatures)
+    images = pictures(3, 32, 32)
+    for signature, direction in (("serving_default", "a_to_b"), ("a_to_b", "a_to_b"), ("b_to_a", "b_to_a")):
+        out = loaded.signatures[signature](images=tf.constant(images))["images"].numpy()
+        assert out.dtype == np.uint8
+        np.testing.assert_array_equal(out, translator_model.translate(images, direction))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"images must be uint8 \[batch, 32, 32, 3\]: resize"):
+        loaded.signatures["a_to_b"](images=tf.constant(pictures(1, 40, 40)))
+    card = json.load(open(f"{saved_model}/assets/model_card.json"))
+    assert card["directions"] == ["a_to_b", "b_to_a"] and "synthetic" in card["note"]
+    report = json.load(open(f"{saved_model}/assets.extra/parity.json"))
+    assert report["passed"] and report["directions"]["b_to_a"]["max_abs_diff_levels"] == 0
+
+
+def test_tflite_translators_meet_their_parity_targets_without_tensorflow(exported):
+    import json
+
+    from keras_gans import export
+    from keras_gans.lite import LiteTranslator
+
+    translator_model, _, tflite = exported
+    for quantize, path in tflite.items():
+        report = json.load(open(path[: -len(".tflite")] + ".json"))["parity"]
+        assert report["passed"] and report["target_psnr_db"] == export.TRANSLATION_PSNR_TARGETS[quantize], report
+        lite = LiteTranslator(path)
+        assert lite.directions == ("a_to_b", "b_to_a") and lite.image_shape == (32, 32, 3)
+        out = lite.translate(pictures(3, 50, 70), "b_to_a")  # resized like the Keras translator's input
+        assert out.shape == (3, 32, 32, 3) and out.dtype == np.uint8
+    np.testing.assert_allclose(LiteTranslator(tflite["none"]).translate(pictures(2, 50, 70)).astype(int),
+                               translator_model.translate(pictures(2, 50, 70)).astype(int), atol=1)
+    with pytest.raises(UsageError, match="not a TFLite generator from keras_gans.export.*load a translator with LiteTranslator"):
+        from keras_gans.lite import LiteGenerator
+
+        LiteGenerator(tflite["none"])

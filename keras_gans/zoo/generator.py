@@ -26,9 +26,10 @@ class CompiledNetwork:
     64); a fixed batch of 1 is a few percent faster, so batches of 1 get their own graph.
     """
 
-    def __init__(self, network, outputs=data.to_uint8):
+    def __init__(self, network, outputs=data.to_uint8, inputs=None):
         self.network = network
         self.outputs = outputs  # applied in the graph to the network's output
+        self.inputs = inputs  # None, or `data.to_float`: the graph takes uint8 images and converts them
         self._functions = {}
 
     def __call__(self, z, labels=None):
@@ -39,11 +40,13 @@ class CompiledNetwork:
 
     def _function(self, batch):
         if batch not in self._functions:
-            specs = [tf.TensorSpec([batch, *self.network.inputs[0].shape[1:]], tf.float32)]
+            specs = [tf.TensorSpec([batch, *self.network.inputs[0].shape[1:]], tf.uint8 if self.inputs else tf.float32)]
             if len(self.network.inputs) > 1:
                 specs.append(tf.TensorSpec([batch], tf.int32))
 
             def images(*inputs):
+                if self.inputs:
+                    inputs = (self.inputs(inputs[0]), *inputs[1:])
                 return self.outputs(self.network(list(inputs) if len(inputs) > 1 else inputs[0], training=False))
 
             # The concrete function: calling it skips tf.function's argument matching (~0.2 ms).

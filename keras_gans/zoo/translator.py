@@ -50,7 +50,8 @@ class Translator(translating.Translating):
         self.metadata = dict(metadata or {})
         self.name = self.metadata.get("name", keras_model.name)
         self.image_shape = tuple(int(d) for d in keras_model.inputs[0].shape[1:])
-        self._networks = {direction: CompiledNetwork(network, outputs=data.to_uint8)
+        # uint8 in and out inside the graph, as the exported signatures: their images then match exactly.
+        self._networks = {direction: CompiledNetwork(network, outputs=data.to_uint8, inputs=data.to_float)
                           for direction, network in directions_of(keras_model).items()}
         self.directions = tuple(self._networks)
 
