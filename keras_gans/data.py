@@ -19,8 +19,9 @@ import numpy as np
 import tensorflow as tf
 from PIL import Image, UnidentifiedImageError
 
+from keras_gans import translating
 from keras_gans.errors import UsageError
-from keras_gans.translating import IMAGE_EXTENSIONS
+from keras_gans.translating import IMAGE_EXTENSIONS, list_images
 
 DATA_FORMATS = ("auto", "tfds", "idx", "class_folders", "paired", "unpaired")
 
@@ -121,7 +122,7 @@ def to_float(images_uint8):
     """uint8 [0, 255] -> float32 [-1, 1]; tensors stay tensors, arrays stay arrays."""
     if tf.is_tensor(images_uint8):
         return tf.cast(images_uint8, tf.float32) / 127.5 - 1.0
-    return np.asarray(images_uint8, np.float32) / np.float32(127.5) - np.float32(1.0)
+    return translating.to_float(images_uint8)
 
 
 def to_uint8(images_float):
@@ -235,22 +236,14 @@ def _subfolders(folder):
 
 def _holds_images(folder, depth):
     """True when `folder` or its sub-folders down to `depth` levels hold image files."""
-    return bool(_list_images(folder)) or (depth > 0 and any(
+    return bool(list_images(folder)) or (depth > 0 and any(
         _holds_images(os.path.join(folder, sub), depth - 1) for sub in _subfolders(folder)))
-
-
-def _list_images(folder):
-    """Sorted image file paths directly inside `folder` ([] when it is missing)."""
-    if not os.path.isdir(folder):
-        return []
-    return sorted(entry.path for entry in os.scandir(folder)
-                  if entry.is_file() and entry.name.lower().endswith(IMAGE_EXTENSIONS))
 
 
 def _available_splits(data_dir, splits, suffixes=("",)):
     """Splits whose folders (data_dir/<split><suffix> for every suffix) hold images."""
     return [split for split in splits
-            if all(_list_images(os.path.join(data_dir, split + suffix)) for suffix in suffixes)]
+            if all(list_images(os.path.join(data_dir, split + suffix)) for suffix in suffixes)]
 
 
 def _check_split(split, available, where):
@@ -435,9 +428,9 @@ def _load_class_folders(dataset, data_dir, split, image_size, max_examples):
     class_names = tuple(_subfolders(root))
     if class_names:
         files = [(path, label) for label, name in enumerate(class_names)
-                 for path in _list_images(os.path.join(root, name))]
+                 for path in list_images(os.path.join(root, name))]
     else:  # a flat folder of images: unlabelled, label 0
-        files = [(path, 0) for path in _list_images(root)]
+        files = [(path, 0) for path in list_images(root)]
     if not files:
         raise DataError(f"Class folder {root} has no images ({', '.join(IMAGE_EXTENSIONS)}) "
                         f"directly in it or in its sub-folders; looked for {_LOOKED_FOR}.")
@@ -455,7 +448,7 @@ def _load_class_folders(dataset, data_dir, split, image_size, max_examples):
 def _load_paired(dataset, data_dir, split, image_size, max_examples):
     _check_split(split, _available_splits(data_dir, _PAIRED_SPLITS), f"paired folder {data_dir}")
     folder = os.path.join(data_dir, split)
-    paths = _first(_list_images(folder), max_examples)
+    paths = _first(list_images(folder), max_examples)
     side_by_side_hw, channels = _scan_images(paths, image_size, f"Paired folder {folder}")
     if side_by_side_hw is None:  # mixed sizes: halves are found per image, then resized
         half_hw = None
@@ -482,8 +475,8 @@ def _load_paired(dataset, data_dir, split, image_size, max_examples):
 def _load_unpaired(dataset, data_dir, split, image_size, max_examples):
     _check_split(split, _available_splits(data_dir, _UNPAIRED_SPLITS, ("A", "B")),
                  f"unpaired folder {data_dir} (needs <split>A/ and <split>B/ with images)")
-    paths_a = _first(_list_images(os.path.join(data_dir, split + "A")), max_examples)
-    paths_b = _list_images(os.path.join(data_dir, split + "B"))
+    paths_a = _first(list_images(os.path.join(data_dir, split + "A")), max_examples)
+    paths_b = list_images(os.path.join(data_dir, split + "B"))
     native_hw, channels = _scan_images(paths_a + paths_b, image_size, f"Unpaired folder {data_dir}")
 
     def fit(image):
@@ -491,16 +484,22 @@ def _load_unpaired(dataset, data_dir, split, image_size, max_examples):
 
     image_bytes = int(np.prod(_output_shape(native_hw, channels, image_size)))
 
-    def decoded(paths):
-        """Each domain is decoded once and kept in memory when it fits (make_pipeline cannot cache
-        the pairs: that would freeze which B image goes with each A)."""
-        images = _decode_files(paths, channels).map(fit, num_parallel_calls=tf.data.AUTOTUNE)
-        return images.cache() if len(paths) * image_bytes <= _CACHE_LIMIT_BYTES // 2 else images
+    def fits(paths):
+        return len(paths) * image_bytes <= _CACHE_LIMIT_BYTES // 2
 
-    images_a = decoded(paths_a)
-    # B reshuffled and repeated, so each epoch of A meets fresh B images.
-    images_b = decoded(paths_b).shuffle(min(len(paths_b), max(1, _SHUFFLE_BUFFER_LIMIT_BYTES // image_bytes)),
-                                        reshuffle_each_iteration=True).repeat()
+    def decoded(paths):
+        return _decode_files(paths, channels).map(fit, num_parallel_calls=tf.data.AUTOTUNE)
+
+    # Each domain is decoded once and kept in memory when it fits (make_pipeline cannot cache the
+    # pairs: that would freeze which B image goes with each A).
+    images_a = decoded(paths_a).cache() if fits(paths_a) else decoded(paths_a)
+    # B reshuffled over the whole domain and repeated, so each epoch of A meets fresh B images:
+    # the decoded images when they are in memory, else the file names.
+    if fits(paths_b):
+        images_b = decoded(paths_b).cache().shuffle(len(paths_b), reshuffle_each_iteration=True).repeat()
+    else:
+        shuffled = tf.data.Dataset.from_tensor_slices(paths_b).shuffle(len(paths_b), reshuffle_each_iteration=True)
+        images_b = decoded(shuffled.repeat())
     return ImageSource(tf.data.Dataset.zip((images_a, images_b)), "unpaired", len(paths_a),
                        _output_shape(native_hw, channels, image_size), (),
                        f"{dataset} {split} split from unpaired folder {data_dir} "

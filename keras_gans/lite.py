@@ -29,6 +29,14 @@ def _interpreter(path, num_threads):
         raise UsageError(f"{path} is not a TFLite model from keras_gans.export ({first_line(error)}); export it again.") from None
 
 
+def _padded(rows, static_batch):
+    """``rows`` padded with zeros to a fixed-batch model's ``static_batch`` (None: as they are).
+    Callers cap their batches at it (`Sampler`, `Translating`), so only the last one is short."""
+    if not static_batch or len(rows) >= static_batch:
+        return rows
+    return np.concatenate([rows, np.zeros((static_batch - len(rows), *rows.shape[1:]), rows.dtype)])
+
+
 def _sidecar_card(path):
     """The model card in the JSON `keras_gans.export` writes beside a ``.tflite`` file ({} if none)."""
     sidecar = path[: -len(".tflite")] + ".json"
@@ -60,7 +68,8 @@ class LiteGenerator(sampling.Sampler):
         self._interpreter, self.num_threads = _interpreter(path, num_threads)
         signatures = self._interpreter.get_signature_list()
         if "z" not in signatures.get("serving_default", {}).get("inputs", ()):
-            hint = "; load a translator with LiteTranslator" if set(signatures) & set(translating.DIRECTIONS) else ""
+            hint = ("; it is a translator: load it with LiteTranslator (python -m keras_gans.sample --input=...)"
+                    if set(signatures) & set(translating.DIRECTIONS) else "")
             raise UsageError(f"{path} is not a TFLite generator from keras_gans.export: it has no serving_default "
                              f"signature taking z{hint}.")
         self._runner = self._interpreter.get_signature_runner("serving_default")
@@ -86,13 +95,10 @@ class LiteGenerator(sampling.Sampler):
         if truncation is not None:  # only where it acts in "w": a StyleGAN's psi
             raise UsageError(f"{self.name}'s truncation is StyleGAN's psi, which acts inside the exported graph; "
                              "sample with truncation from keras_gans.zoo.load(...) instead.")
-        count = len(z)
-        if self.static_batch and count < self.static_batch:  # pad the last batch to the fixed size
-            z = np.concatenate([z, np.zeros((self.static_batch - count, self.latent_dim), np.float32)])
-            if labels is not None:
-                labels = np.concatenate([labels, np.zeros(self.static_batch - count, np.int32)])
-        inputs = {"z": z} if labels is None else {"z": z, "label": labels}
-        return self._runner(**inputs)["images"][:count]
+        inputs = {"z": _padded(z, self.static_batch)}
+        if labels is not None:
+            inputs["label"] = _padded(labels, self.static_batch)
+        return self._runner(**inputs)["images"][: len(z)]
 
 
 class LiteTranslator(translating.Translating):
@@ -112,7 +118,7 @@ class LiteTranslator(translating.Translating):
         self.directions = tuple(d for d in translating.DIRECTIONS if d in keys)
         if not self.directions:
             raise UsageError(f"{path} is not a TFLite translator from keras_gans.export (its signatures: "
-                             f"{', '.join(keys)}); load a generator with LiteGenerator.")
+                             f"{', '.join(keys)}); it is a generator: load it with LiteGenerator (no --input).")
         self._runners = {d: self._interpreter.get_signature_runner(d) for d in self.directions}
         details = self._runners[self.directions[0]].get_input_details()["images"]
         self.image_shape = tuple(int(d) for d in details["shape"][1:])
@@ -125,7 +131,4 @@ class LiteTranslator(translating.Translating):
         return f"LiteTranslator({self.name!r}, {self.image_shape}, {' and '.join(self.directions)})"
 
     def _translate(self, images, direction):
-        count = len(images)
-        if self.static_batch and count < self.static_batch:  # pad the last batch to the fixed size
-            images = np.concatenate([images, np.zeros((self.static_batch - count, *self.image_shape), images.dtype)])
-        return self._runners[direction](images=images)["images"][:count]
+        return self._runners[direction](images=_padded(images, self.static_batch))["images"][: len(images)]

@@ -34,7 +34,8 @@ def define_flags():
     flags.DEFINE_integer("n", None, "Number of samples (default: a class sweep, or 64).")
     flags.DEFINE_integer("seed", 0, "Seed of the latents: the same seed gives the same images.")
     flags.DEFINE_integer("rows", None, "Rows of the grid (default: about square).")
-    flags.DEFINE_string("out", "samples.png", "Output PNG; with --input, the output folder.")
+    flags.DEFINE_string("out", None, "Output PNG (default samples.png); with --input, the output folder "
+                        "(default translations/).")
     flags.DEFINE_string("input", None, "Image file or folder to translate (pix2pix and CycleGAN models).")
     flags.DEFINE_enum("direction", "a_to_b", list(DIRECTIONS), "Which way to translate (CycleGAN: both ways).")
 
@@ -48,54 +49,80 @@ def _parse_labels(values):
 
 
 def _check_flags(f):
-    """Checks what needs no model, before the model loads."""
+    """Checks what needs no model, before the model loads; fills in --out's default."""
     if f.n is not None:
         check_integer(f.n, "--n", minimum=1)
     if f.rows is not None:
         check_integer(f.rows, "--rows", minimum=1)
     if f.input is not None:
-        if f.out.lower().endswith(".png"):
+        ignored = [f"--{name}" for name in ("labels", "n", "rows", "seed") if flags.FLAGS[name].present]
+        if ignored:
+            raise UsageError(f"{', '.join(ignored)} sample from noise and mean nothing with --input; drop them.")
+        f.out = f.out or "translations"
+        if f.out.lower().endswith(".png") or os.path.isfile(f.out):
             raise UsageError(f"--out={f.out}: with --input, --out names a folder for the translations.")
+        if os.path.isdir(f.input) and os.path.isdir(f.out) and os.path.samefile(f.input, f.out):
+            raise UsageError(f"--out={f.out} is the --input folder: the translations would mix with the pictures; "
+                             "choose another folder.")
         parent = os.path.dirname(os.path.abspath(f.out))
-        if not os.path.isdir(parent):
-            raise UsageError(f"--out={f.out}: the folder {parent} does not exist; create it first.")
-        return
-    if not f.out.lower().endswith(".png"):
-        raise UsageError(f"--out={f.out} must name a .png file.")
-    folder = os.path.dirname(os.path.abspath(f.out))
-    if not os.path.isdir(folder):
-        raise UsageError(f"--out={f.out}: the folder {folder} does not exist; create it first.")
+    else:
+        f.out = f.out or "samples.png"
+        if not f.out.lower().endswith(".png"):
+            raise UsageError(f"--out={f.out} must name a .png file.")
+        parent = os.path.dirname(os.path.abspath(f.out))
+    if not os.path.isdir(parent):
+        raise UsageError(f"--out={f.out}: the folder {parent} does not exist; create it first.")
 
 
-def _load(backend, model):
+def _load(backend, model, translates):
     # Imported here: the tflite backend must never import TensorFlow (the zoo does).
     if backend == "tflite":
-        from keras_gans.lite import LiteGenerator
+        from keras_gans.lite import LiteGenerator, LiteTranslator
 
-        return LiteGenerator(model)
+        return (LiteTranslator if translates else LiteGenerator)(model)
     from keras_gans import zoo
 
     return zoo.load(model)
 
 
+def output_names(paths, direction):
+    """``<name>_<direction>.png`` for each picture, unique even where file systems ignore case
+    (``a.png`` and ``A.jpg``): the extension joins the name where stems clash, then a counter."""
+    stems = [os.path.splitext(os.path.basename(path))[0] for path in paths]
+    clashing = {stem.casefold() for stem in stems if [s.casefold() for s in stems].count(stem.casefold()) > 1}
+    names, taken = [], set()
+    for path, stem in zip(paths, stems):
+        base = os.path.basename(path).replace(".", "_") if stem.casefold() in clashing else stem
+        name, count = f"{base}_{direction}.png", 1
+        while name.casefold() in taken:
+            count += 1
+            name = f"{base}_{count}_{direction}.png"
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
 def translate_files(translator, inputs, direction, out):
     """Translates the picture file(s) ``inputs`` names into folder ``out`` (made if missing), one PNG
-    each, ``<name>_<direction>.png``, with text chunks saying what it is; returns their paths."""
+    each (`output_names`), with text chunks saying what it is; returns their paths. Files already
+    there are never overwritten."""
     from keras_gans import images, translating
 
     paths = translating.image_paths(inputs)
-    stems = [os.path.splitext(os.path.basename(path))[0] for path in paths]
-    if len(set(stems)) < len(stems):  # a.jpg and a.png: keep the extension in the name
-        stems = [os.path.basename(path).replace(".", "_") for path in paths]
+    targets = [os.path.join(out, name) for name in output_names(paths, direction)]
+    existing = [target for target in targets if os.path.exists(target)]
+    if existing:
+        raise UsageError(f"{existing[0]} exists ({len(existing)} of the outputs do): choose another --out or move "
+                         "them away; nothing was overwritten.")
     written = []
     for start in range(0, len(paths), translator.batch_size):  # a batch at a time: memory stays flat
         chunk = slice(start, start + translator.batch_size)
         translations = translator.translate(paths[chunk], direction)
         os.makedirs(out, exist_ok=True)  # once there is something to write: a bad first file leaves nothing
-        for path, stem, translated in zip(paths[chunk], stems[chunk], translations):
-            written.append(os.path.join(out, f"{stem}_{direction}.png"))
-            images.save_png(written[-1], translated, Model=translator.name, Direction=direction,
-                            Input=os.path.basename(path), Note=translator.metadata.get("note", ""))
+        for path, target, translated in zip(paths[chunk], targets[chunk], translations):
+            images.save_png(target, translated, Model=translator.name, Direction=direction, Input=os.path.basename(path),
+                            Source=translator.source, Note=translator.metadata.get("note", translating.TRANSLATION_NOTE))
+            written.append(target)
     return written
 
 
@@ -106,7 +133,7 @@ def main(argv):
     try:
         _check_flags(f)
         labels = _parse_labels(f.labels)
-        generator = _load(f.backend, f.model)
+        generator = _load(f.backend, f.model, translates=f.input is not None)
         translates = isinstance(generator, Translating)
         if translates != (f.input is not None):
             raise UsageError(

@@ -143,7 +143,8 @@ class Sampler:
         return resolve_labels(labels, n, self.num_classes, self.class_names, self.name)
 
     def _batch_size(self, batch_size):
-        return self.batch_size if batch_size is None else check_integer(batch_size, "batch_size", minimum=1)
+        batch_size = self.batch_size if batch_size is None else check_integer(batch_size, "batch_size", minimum=1)
+        return min(batch_size, getattr(self, "static_batch", None) or batch_size)  # a fixed-batch TFLite file
 
     def generate(self, z, labels=None, batch_size=None):
         """uint8 images from given latents (and labels)."""

@@ -43,7 +43,10 @@ def make_strategy(name="auto"):
         # The default strategy: the CPU needs no copy of each batch to a device, and the
         # OneDeviceStrategy's copying iterator runs tf.data's autotuning thread on datasets of its
         # own (without `keras_gans.data.pipeline_options`), which freeing it waits for: up to a
-        # minute at the end of every fit.
+        # minute at the end of every fit. (With a GPU, copying ahead of the step is worth that.)
+        if tf.distribute.has_strategy():
+            raise UsageError("make_strategy('one_device') was called inside another strategy's scope; "
+                             "call it outside any strategy.scope().")
         return tf.distribute.get_strategy()
     return tf.distribute.OneDeviceStrategy(devices[0])
 

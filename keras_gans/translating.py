@@ -16,7 +16,11 @@ from keras_gans.errors import UsageError, check_integer, first_line
 
 DIRECTIONS = ("a_to_b", "b_to_a")
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")  # what the data loaders read too
-_MODES = {1: "L", 3: "RGB"}
+_MODES = {1: "L", 3: "RGB", 4: "RGBA"}  # PIL's mode for each channel count a model may take
+TRANSLATION_NOTE = (
+    "Outputs are synthetic: a GAN's rendering of the input picture in another style or season, not a "
+    "photograph of anything; they inherit the biases of the training data."
+)
 
 
 def to_float(images):
@@ -24,12 +28,19 @@ def to_float(images):
     return np.asarray(images, np.float32) / np.float32(127.5) - np.float32(1.0)
 
 
+def list_images(folder):
+    """The image files directly in ``folder``, sorted ([] when it is missing)."""
+    if not os.path.isdir(folder):
+        return []
+    return sorted(entry.path for entry in os.scandir(folder)
+                  if entry.is_file() and entry.name.lower().endswith(IMAGE_EXTENSIONS))
+
+
 def image_paths(path):
     """``[path]`` for an image file; the image files directly in a folder, sorted."""
     path = os.fspath(path)
     if os.path.isdir(path):
-        found = sorted(entry.path for entry in os.scandir(path)
-                       if entry.is_file() and entry.name.lower().endswith(IMAGE_EXTENSIONS))
+        found = list_images(path)
         if not found:
             raise UsageError(f"{path} holds no images ({', '.join(IMAGE_EXTENSIONS)}); pass a folder of pictures "
                              "or one image file.")
@@ -40,7 +51,7 @@ def image_paths(path):
 
 
 def read_image(path, channels):
-    """A picture file as uint8 ``[H, W, channels]``, converted to RGB (or grey) as the model wants."""
+    """A picture file as uint8 ``[H, W, channels]``, converted to the model's mode (RGB, grey, RGBA)."""
     try:
         with Image.open(path) as image:
             return np.asarray(image.convert(_MODES[channels]), np.uint8).reshape(image.height, image.width, channels)
@@ -73,6 +84,7 @@ class Translating:
         if direction not in self.directions:
             raise UsageError(f"{self.name} translates {' and '.join(self.directions)}; got direction={direction!r}.")
         batch_size = check_integer(self.batch_size if batch_size is None else batch_size, "batch_size", minimum=1)
+        batch_size = min(batch_size, getattr(self, "static_batch", None) or batch_size)  # a fixed-batch TFLite file
         side, _, channels = self.image_shape
         pictures = [fit_to_side(picture, side) for picture in self._pictures(images, channels)]
         out = [self._translate(np.stack(pictures[start : start + batch_size]), direction)
@@ -100,7 +112,7 @@ class Translating:
                                  "(keras_gans.data.to_uint8 converts [-1, 1] floats).")
             if picture.ndim != 3 or picture.shape[-1] != channels or min(picture.shape[:2]) < 1:
                 raise UsageError(f"image {index} has shape {picture.shape}; {self.name} takes [H, W, {channels}] "
-                                 f"images ({'RGB' if channels == 3 else 'grey'}).")
+                                 f"images ({_MODES.get(channels, f'{channels} channels')}).")
         return pictures
 
 

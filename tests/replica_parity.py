@@ -1,4 +1,5 @@
-"""Trains each named family for two steps under OneDeviceStrategy and under MirroredStrategy on two
+"""Trains each named family for two steps under `make_strategy("one_device")` (TensorFlow's default
+strategy on a machine without a GPU) and under MirroredStrategy on two
 logical CPU devices, with every stabiliser the family takes and a weight average (SGD with
 momentum), and writes every variable of both runs to ``OUT/<family>.npz`` (``one_device/i`` and
 ``mirrored/i``).

@@ -283,3 +283,8 @@ def test_image_files_are_decoded_once(shared_data, tmp_path, folder, layout):
         shell.rmtree(tmp_path / copied)
     second_epoch = [next(iterator) for _ in range(3)]
     assert all(batch[0].shape == (2, 32, 32, 3) for batch in first_epoch + second_epoch)
+    if source.kind == "unpaired":  # B is reshuffled: the A images meet other B images each epoch
+        def partners(epoch):
+            return {a.numpy().tobytes(): b.numpy().tobytes() for batch in epoch for a, b in zip(*batch)}
+        first, second = partners(first_epoch), partners(second_epoch)
+        assert any(first[a] != second[a] for a in first)

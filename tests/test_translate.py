@@ -50,9 +50,12 @@ def test_translate_resizes_any_pictures_and_runs_each_direction(presets, name, d
         out = model.translate(images, direction=direction, batch_size=2)  # three batches, the last partial
         assert out.shape == (5, 32, 32, 3) and out.dtype == np.uint8
         np.testing.assert_array_equal(out, expected(network, images))
-    # Pictures of different sizes, one by one, give the same as in a batch.
+    # Pictures of different sizes, one by one, give the same as in a batch (batches of one run a
+    # graph of their own, whose kernels may round a pixel the other way).
     mixed = [pictures(1, 20, 40)[0], pictures(1, 64, 64, seed=1)[0], pictures(1, 32, 32, seed=2)[0]]
-    np.testing.assert_array_equal(model.translate(mixed), np.concatenate([model.translate(p[None]) for p in mixed]))
+    one_by_one = np.concatenate([model.translate(p[None]) for p in mixed])
+    np.testing.assert_allclose(model.translate(mixed).astype(int), one_by_one.astype(int), atol=1)
+    np.testing.assert_array_equal(model.translate(mixed, batch_size=1), one_by_one)
 
 
 def test_fit_to_side_matches_the_training_resize_within_a_grey_level(shared_data):
@@ -78,6 +81,27 @@ def test_translate_reads_files_and_folders(presets, tmp_path):
     np.testing.assert_array_equal(by_folder[0], model.translate(images[:1])[0])  # PNG is lossless
     np.testing.assert_array_equal(model.translate([str(p) for p in paths]), by_folder[:2])
     np.testing.assert_array_equal(model.translate(str(paths[1])), by_folder[1:2])
+
+
+def test_a_grey_translator_reads_pictures_as_grey(tmp_path):
+    gan = family_cases.family("pix2pix").from_hparams((32, 32, 1), 0, width=4, seed=1)
+    model = zoo.Translator(gan.saved_generators()["generator"])
+    grey = pictures(2, 40, 40)[..., :1]
+    Image.fromarray(grey[0, ..., 0]).save(tmp_path / "grey.png")
+    Image.fromarray(pictures(1, 40, 40)[0]).save(tmp_path / "colour.png")  # converted to grey
+    assert model.translate(grey).shape == (2, 32, 32, 1)
+    np.testing.assert_array_equal(model.translate(str(tmp_path / "grey.png")), model.translate(grey[:1]))
+    assert model.translate(str(tmp_path / "colour.png")).shape == (1, 32, 32, 1)
+    with pytest.raises(UsageError, match=r"takes \[H, W, 1\] images \(L\)"):
+        model.translate(pictures(1, 32, 32))
+
+
+def test_output_names_stay_unique_where_case_is_ignored():
+    from keras_gans.sample import output_names
+
+    names = output_names(["x/a.png", "y/A.jpg", "x/b.png", "y/a_png.png", "z/a.png"], "a_to_b")
+    assert len({name.casefold() for name in names}) == 5
+    assert names[2] == "b_a_to_b.png" and names[0] == "a_png_a_to_b.png"
 
 
 @pytest.mark.parametrize("images, message", [
@@ -114,14 +138,16 @@ def test_a_cyclegan_logdir_loads_both_generators(presets, tmp_path):
     networks["generator"].save(tmp_path / "generator.keras")
     networks["generator_ba"].save(tmp_path / "generator_ba.keras")
     model = zoo.load(str(tmp_path))
-    assert model.directions == ("a_to_b", "b_to_a")
+    assert model.directions == ("a_to_b", "b_to_a") and "synthetic" in model.metadata["note"]
+    with pytest.raises(UsageError, match="generator_ba.keras is a CycleGAN's b -> a generator: load its training logdir"):
+        zoo.load(str(tmp_path / "generator_ba.keras"))
     images = pictures(2, 32, 32)
     np.testing.assert_array_equal(model.translate(images, "b_to_a"), expected(networks["generator_ba"], images))
 
 
-def run_sample(*args):
+def run_sample(*args, cwd=REPO_ROOT):
     return subprocess.run([sys.executable, "-m", "keras_gans.sample", *args], capture_output=True, text=True,
-                          cwd=REPO_ROOT, timeout=300)
+                          cwd=cwd, timeout=300)
 
 
 def test_sample_command_translates_a_folder_into_labelled_pngs(presets, tmp_path):
@@ -142,6 +168,12 @@ def test_sample_command_translates_a_folder_into_labelled_pngs(presets, tmp_path
         assert "Synthetic" in png.text["Description"] and "synthetic" in png.text["Note"]
         translated = np.asarray(png)
     np.testing.assert_array_equal(translated, zoo.load(folder).translate(str(inputs / "photo0.png"), "b_to_a")[0])
+    again = run_sample(f"--model={folder}", f"--input={inputs}", "--direction=b_to_a", f"--out={out}")
+    assert again.returncode == 1 and "nothing was overwritten" in again.stderr
+    # Without --out, into translations/ of the working folder.
+    result = run_sample(f"--model={folder}", f"--input={inputs}", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert sorted(p.name for p in (tmp_path / "translations").iterdir()) == ["photo0_a_to_b.png", "photo1_a_to_b.png"]
 
 
 
@@ -185,14 +217,41 @@ def test_tflite_translators_meet_their_parity_targets_without_tensorflow(exporte
     translator_model, _, tflite = exported
     for quantize, path in tflite.items():
         report = json.load(open(path[: -len(".tflite")] + ".json"))["parity"]
-        assert report["passed"] and report["target_psnr_db"] == export.TRANSLATION_PSNR_TARGETS[quantize], report
+        target = ({"target_max_abs_diff_levels": export.LEVEL_TARGETS["none"]} if quantize == "none"
+                  else {"target_psnr_db": export.TRANSLATION_PSNR_TARGETS[quantize]})
+        assert report["passed"] and target.items() <= report.items(), report
         lite = LiteTranslator(path)
         assert lite.directions == ("a_to_b", "b_to_a") and lite.image_shape == (32, 32, 3)
         out = lite.translate(pictures(3, 50, 70), "b_to_a")  # resized like the Keras translator's input
         assert out.shape == (3, 32, 32, 3) and out.dtype == np.uint8
     np.testing.assert_allclose(LiteTranslator(tflite["none"]).translate(pictures(2, 50, 70)).astype(int),
                                translator_model.translate(pictures(2, 50, 70)).astype(int), atol=1)
-    with pytest.raises(UsageError, match="not a TFLite generator from keras_gans.export.*load a translator with LiteTranslator"):
+    with pytest.raises(UsageError, match="not a TFLite generator from keras_gans.export.*it is a translator: load it with LiteTranslator"):
         from keras_gans.lite import LiteGenerator
 
         LiteGenerator(tflite["none"])
+
+
+def test_a_fixed_batch_tflite_translator_takes_any_number_of_pictures(exported, tmp_path):
+    from keras_gans import export
+    from keras_gans.lite import LiteTranslator
+
+    translator_model, _, _ = exported
+    lite = LiteTranslator(export.export_tflite(translator_model, str(tmp_path), "none", static_batch=2))
+    assert lite.static_batch == 2
+    images = pictures(5, 32, 32)
+    np.testing.assert_allclose(lite.translate(images, "b_to_a", batch_size=16).astype(int),
+                               translator_model.translate(images, "b_to_a").astype(int), atol=1)
+
+
+def test_sample_command_translates_with_the_tflite_backend(exported, tmp_path):
+    from keras_gans.lite import LiteTranslator
+
+    _, _, tflite = exported
+    Image.fromarray(pictures(1, 32, 32)[0]).save(tmp_path / "photo.png")
+    result = run_sample("--backend=tflite", f"--model={tflite['float16']}", f"--input={tmp_path / 'photo.png'}",
+                        f"--out={tmp_path / 'out'}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    with Image.open(tmp_path / "out" / "photo_a_to_b.png") as png:
+        assert png.text["Source"] == "keras_gans.lite"
+        np.testing.assert_array_equal(np.asarray(png), LiteTranslator(tflite["float16"]).translate(str(tmp_path / "photo.png"))[0])

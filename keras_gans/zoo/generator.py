@@ -17,9 +17,10 @@ def slerp(start, end, fraction):
 
 
 class CompiledNetwork:
-    """uint8 images from a Keras generator network taking ``z`` or ``[z, label]``, through a
-    compiled graph traced on first use and kept: it skips Keras' layer-by-layer eager dispatch
-    (about 3x faster at batch 1) and gives the same images.
+    """uint8 images from a Keras generator network taking ``z`` or ``[z, label]`` (or, with
+    ``inputs=data.to_float``, a translator taking uint8 images), through a compiled graph traced on
+    first use and kept: it skips Keras' layer-by-layer eager dispatch (about 3x faster at batch 1)
+    and gives the same images.
 
     Measured on CPU: one graph of any batch size runs as fast as graphs of fixed batch sizes from
     batch 2 up (padding batches up to fixed sizes cost up to 1.8x, and XLA was slower at batch
@@ -33,8 +34,8 @@ class CompiledNetwork:
         self._functions = {}
 
     def __call__(self, z, labels=None):
-        """Images of float32 ``z`` ``[n, latent_dim]`` (or whatever the network's first input
-        is) and int32 ``labels`` ``[n]`` (or None)."""
+        """Images of float32 ``z`` ``[n, latent_dim]`` (or whatever the network's first input is;
+        uint8 images with ``inputs``) and int32 ``labels`` ``[n]`` (or None)."""
         inputs = [z] if labels is None else [z, labels]
         return self._function(1 if len(z) == 1 else None)(*inputs).numpy()
 

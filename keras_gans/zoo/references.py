@@ -40,6 +40,9 @@ def _saved_generator(path, run_folder):
     model, card = load_keras_model(path), run_card(run_folder)
     back = os.path.join(run_folder, RUN_GENERATOR_BA)
     if translator.is_translation(model):
+        if os.path.basename(path) == RUN_GENERATOR_BA:
+            raise UsageError(f"{path} is a CycleGAN's b -> a generator: load its training logdir {run_folder}, "
+                             "which pairs it with generator.keras (a -> b).")
         if os.path.basename(path) == RUN_GENERATOR and os.path.isfile(back):
             model = translator.translation_model(model, load_keras_model(back))
         return translator.Translator(model, card)

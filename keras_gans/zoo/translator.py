@@ -3,12 +3,16 @@
 import keras
 
 from keras_gans import data, translating
+from keras_gans.errors import UsageError
 from keras_gans.zoo.generator import CompiledNetwork, Generator
 
 
 def is_translation(keras_model):
-    """Whether a generator network takes an image (pix2pix, CycleGAN) rather than a latent."""
-    return len(keras_model.inputs) == 1 and len(keras_model.inputs[0].shape) == 4
+    """Whether a network is an image-to-image generator (pix2pix, CycleGAN, or a
+    `translation_model` of two): one image input, and only outputs of that same shape."""
+    if len(keras_model.inputs) != 1 or len(keras_model.inputs[0].shape) != 4:
+        return False
+    return all(tuple(output.shape[1:]) == tuple(keras_model.inputs[0].shape[1:]) for output in keras_model.outputs)
 
 
 def for_network(keras_model, metadata=None):
@@ -30,8 +34,11 @@ def directions_of(keras_model):
     if len(keras_model.outputs) == 1:
         return {"a_to_b": keras_model}
     # The network that computes each output (Keras keeps it on the output tensor).
-    return {direction: output._keras_history.operation
-            for direction, output in zip(translating.DIRECTIONS, keras_model.outputs)}
+    networks = [output._keras_history.operation for output in keras_model.outputs]
+    if len(networks) != len(translating.DIRECTIONS) or not all(isinstance(n, keras.Model) for n in networks):
+        raise UsageError(f"{keras_model.name} is not a translation model: its outputs are not those of two generator "
+                         "networks (a -> b, b -> a); build it with keras_gans.zoo.translator.translation_model.")
+    return dict(zip(translating.DIRECTIONS, networks))
 
 
 class Translator(translating.Translating):
@@ -47,7 +54,7 @@ class Translator(translating.Translating):
 
     def __init__(self, keras_model, metadata=None):
         self.keras_model = keras_model
-        self.metadata = dict(metadata or {})
+        self.metadata = {"note": translating.TRANSLATION_NOTE, **(metadata or {})}
         self.name = self.metadata.get("name", keras_model.name)
         self.image_shape = tuple(int(d) for d in keras_model.inputs[0].shape[1:])
         # uint8 in and out inside the graph, as the exported signatures: their images then match exactly.
