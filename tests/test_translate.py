@@ -33,6 +33,11 @@ def pictures(count, height, width, seed=0):
     return np.random.default_rng(seed).integers(0, 256, (count, height, width, 3), dtype=np.uint8)
 
 
+def assert_within_a_level(actual, wanted):
+    """Graphs for other batch sizes (or an eager call) may round a pixel the other way."""
+    np.testing.assert_allclose(np.asarray(actual).astype(int), np.asarray(wanted).astype(int), atol=1)
+
+
 def expected(network, images, side=32):
     """What the network makes of pictures resized as `translating.fit_to_side` does."""
     fitted = np.stack([translating.fit_to_side(image, side) for image in images])
@@ -49,12 +54,13 @@ def test_translate_resizes_any_pictures_and_runs_each_direction(presets, name, d
     for direction, network in zip(directions, (networks["generator"], networks.get("generator_ba"))):
         out = model.translate(images, direction=direction, batch_size=2)  # three batches, the last partial
         assert out.shape == (5, 32, 32, 3) and out.dtype == np.uint8
-        np.testing.assert_array_equal(out, expected(network, images))
+        # (The SavedModel, traced like the compiled graph, matches it exactly: test_saved_model_...)
+        assert_within_a_level(out, expected(network, images))
     # Pictures of different sizes, one by one, give the same as in a batch (batches of one run a
     # graph of their own, whose kernels may round a pixel the other way).
     mixed = [pictures(1, 20, 40)[0], pictures(1, 64, 64, seed=1)[0], pictures(1, 32, 32, seed=2)[0]]
     one_by_one = np.concatenate([model.translate(p[None]) for p in mixed])
-    np.testing.assert_allclose(model.translate(mixed).astype(int), one_by_one.astype(int), atol=1)
+    assert_within_a_level(model.translate(mixed), one_by_one)
     np.testing.assert_array_equal(model.translate(mixed, batch_size=1), one_by_one)
 
 
@@ -78,9 +84,9 @@ def test_translate_reads_files_and_folders(presets, tmp_path):
     (tmp_path / "notes.txt").write_text("not an image; skipped")
     by_folder = model.translate(tmp_path)
     assert by_folder.shape == (3, 32, 32, 3)
-    np.testing.assert_array_equal(by_folder[0], model.translate(images[:1])[0])  # PNG is lossless
-    np.testing.assert_array_equal(model.translate([str(p) for p in paths]), by_folder[:2])
-    np.testing.assert_array_equal(model.translate(str(paths[1])), by_folder[1:2])
+    assert_within_a_level(by_folder[0], model.translate(images[:1])[0])  # PNG is lossless
+    assert_within_a_level(model.translate([str(p) for p in paths]), by_folder[:2])
+    np.testing.assert_array_equal(model.translate(str(paths[1])), model.translate([str(paths[1])]))
 
 
 def test_a_grey_translator_reads_pictures_as_grey(tmp_path):
@@ -142,7 +148,7 @@ def test_a_cyclegan_logdir_loads_both_generators(presets, tmp_path):
     with pytest.raises(UsageError, match="generator_ba.keras is a CycleGAN's b -> a generator: load its training logdir"):
         zoo.load(str(tmp_path / "generator_ba.keras"))
     images = pictures(2, 32, 32)
-    np.testing.assert_array_equal(model.translate(images, "b_to_a"), expected(networks["generator_ba"], images))
+    assert_within_a_level(model.translate(images, "b_to_a"), expected(networks["generator_ba"], images))
 
 
 def run_sample(*args, cwd=REPO_ROOT):
@@ -167,7 +173,7 @@ def test_sample_command_translates_a_folder_into_labelled_pngs(presets, tmp_path
         assert png.text["Direction"] == "b_to_a" and png.text["Input"] == "photo0.png"
         assert "Synthetic" in png.text["Description"] and "synthetic" in png.text["Note"]
         translated = np.asarray(png)
-    np.testing.assert_array_equal(translated, zoo.load(folder).translate(str(inputs / "photo0.png"), "b_to_a")[0])
+    assert_within_a_level(translated, zoo.load(folder).translate(str(inputs / "photo0.png"), "b_to_a")[0])
     again = run_sample(f"--model={folder}", f"--input={inputs}", "--direction=b_to_a", f"--out={out}")
     assert again.returncode == 1 and "nothing was overwritten" in again.stderr
     # Without --out, into translations/ of the working folder.
