@@ -193,7 +193,7 @@ def make_pipeline(source: ImageSource, batch_size: int, shuffle: bool = True, se
     if repeat:
         dataset = dataset.repeat()
     dataset = dataset.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
-    options = pipeline_options()
+    options = tf.data.Options()  # added to the source's `pipeline_options`
     # Every worker reads the whole source (files may be fewer than workers); shard the elements.
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     return dataset.with_options(options)
@@ -492,7 +492,9 @@ def _load_unpaired(dataset, data_dir, split, image_size, max_examples):
 
     # Each domain is decoded once and kept in memory when it fits (make_pipeline cannot cache the
     # pairs: that would freeze which B image goes with each A).
-    images_a = decoded(paths_a).cache() if fits(paths_a) else decoded(paths_a)
+    images_a = decoded(paths_a)
+    if fits(paths_a):
+        images_a = images_a.cache()
     # B reshuffled over the whole domain and repeated, so each epoch of A meets fresh B images:
     # the decoded images when they are in memory, else the file names.
     if fits(paths_b):

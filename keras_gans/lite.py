@@ -29,6 +29,12 @@ def _interpreter(path, num_threads):
         raise UsageError(f"{path} is not a TFLite model from keras_gans.export ({first_line(error)}); export it again.") from None
 
 
+def _static_batch(input_details):
+    """The fixed batch size an input was exported with (``--static_batch``), or None."""
+    batch = int(input_details["shape_signature"][0])
+    return batch if batch > 0 else None
+
+
 def _padded(rows, static_batch):
     """``rows`` padded with zeros to a fixed-batch model's ``static_batch`` (None: as they are).
     Callers cap their batches at it (`Sampler`, `Translating`), so only the last one is short."""
@@ -78,10 +84,7 @@ class LiteGenerator(sampling.Sampler):
         sidecar = path[: -len(".tflite")] + ".json"
         self.name = card.get("name", os.path.basename(path))
         self.latent_dim = int(inputs["z"]["shape"][-1])
-        batch = int(inputs["z"]["shape_signature"][0])
-        self.static_batch = batch if batch > 0 else None
-        if self.static_batch:
-            self.batch_size = self.static_batch
+        self.static_batch = _static_batch(inputs["z"])
         self.image_shape = tuple(int(d) for d in self._runner.get_output_details()["images"]["shape"][1:])
         self.class_names = tuple(card.get("class_names", ()))
         self.latent_codes = card.get("latent_codes")
@@ -122,10 +125,7 @@ class LiteTranslator(translating.Translating):
         self._runners = {d: self._interpreter.get_signature_runner(d) for d in self.directions}
         details = self._runners[self.directions[0]].get_input_details()["images"]
         self.image_shape = tuple(int(d) for d in details["shape"][1:])
-        batch = int(details["shape_signature"][0])
-        self.static_batch = batch if batch > 0 else None
-        if self.static_batch:
-            self.batch_size = self.static_batch
+        self.static_batch = _static_batch(details)
 
     def __repr__(self):
         return f"LiteTranslator({self.name!r}, {self.image_shape}, {' and '.join(self.directions)})"
