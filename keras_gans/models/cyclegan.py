@@ -10,6 +10,8 @@ Deviations from the paper:
 - Zero padding where the paper uses reflection padding (Keras has no reflection padding layer).
 - Of the stabilisers of `GAN.compile`, CycleGAN takes DiffAugment and instance noise; the others
   are refused.
+- The training images get no random jitter (resize to 286x286, random crop back to 256x256) and
+  no random mirroring, which the paper applies; `keras_gans.data` does not augment yet.
 """
 
 import keras

@@ -11,6 +11,8 @@ Deviations from the paper:
   statistics); the paper keeps dropout and test-batch statistics at test time as its noise.
 - Of the stabilisers of `GAN.compile`, pix2pix takes DiffAugment and instance noise; the others
   are refused.
+- The training images get no random jitter (resize to 286x286, random crop back to 256x256) and
+  no random mirroring, which the paper applies; `keras_gans.data` does not augment yet.
 """
 
 import math
