@@ -42,6 +42,9 @@ KNOWN_CLASS_NAMES = {
     "mnist": tuple(str(digit) for digit in range(10)),
 }
 
+# The two domains of unpaired datasets (A, B), for the domain classifiers that judge CycleGAN.
+KNOWN_DOMAIN_NAMES = {"summer2winter": ("summer", "winter"), "summer2winter_yosemite": ("summer", "winter")}
+
 IDX_FILES = {  # split -> (images file, labels file)
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
     "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
@@ -57,6 +60,8 @@ _UNPAIRED_SPLITS = ("train", "test")
 _CACHE_LIMIT_BYTES = 2 * 1024**3
 # Keeps a shuffle buffer of large images (e.g. 256x256 pairs) from using many GiB.
 _SHUFFLE_BUFFER_LIMIT_BYTES = 1024**3
+# pix2pix's and CycleGAN's random jitter: 256x256 images upscaled to 286x286, cropped back at random.
+JITTER_SCALE = 286 / 256
 
 # One line, like every error message.
 _LOOKED_FOR = (
@@ -158,14 +163,51 @@ def load_source(dataset: str, data_dir: str | None = None, split: str = "train",
     return loader(dataset, data_dir, split, image_size, max_examples)
 
 
+def random_jitter(images, seed, methods=None):
+    """The random jitter and mirroring of pix2pix (Isola et al. 2017, sec. 6.2) and CycleGAN: each
+    ``[S, S, C]`` image of the tuple ``images`` upscaled by `JITTER_SCALE` (``methods``: one
+    `tf.image.resize` method per image, default bilinear; "nearest" for label maps), all cropped
+    back to ``S x S`` at the same random place and mirrored left-right together half of the time,
+    so that a pair stays aligned. ``seed``: a stateless seed, shape ``[2]``."""
+    side = int(images[0].shape[0])
+    upscaled_side = round(side * JITTER_SCALE)
+    crop_seed, flip_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
+    top_left = tf.random.stateless_uniform([2], crop_seed, maxval=upscaled_side - side + 1, dtype=tf.int32)
+    mirror = tf.random.stateless_uniform([], flip_seed) < 0.5
+    jittered = []
+    for image, method in zip(images, methods or ("bilinear",) * len(images)):
+        upscaled = tf.cast(tf.image.resize(image, (upscaled_side, upscaled_side), method=method), image.dtype)
+        crop = upscaled[top_left[0]:top_left[0] + side, top_left[1]:top_left[1] + side]
+        jittered.append(tf.ensure_shape(tf.where(mirror, crop[:, ::-1], crop), image.shape))
+    return tuple(jittered)
+
+
+def _jittered(dataset, kind, seed):
+    """``dataset`` of float image pairs with `random_jitter`: the same for a paired example's
+    input and target, independent for an unpaired example's two images."""
+    seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+    if kind == "paired":
+        return tf.data.Dataset.zip((dataset, seeds)).map(lambda pair, s: random_jitter(pair, s),
+                                                         num_parallel_calls=tf.data.AUTOTUNE)
+
+    def independent(pair, s):
+        seed_a, seed_b = tf.unstack(tf.random.experimental.stateless_split(s, 2))
+        return random_jitter(pair[:1], seed_a) + random_jitter(pair[1:], seed_b)
+
+    return tf.data.Dataset.zip((dataset, seeds)).map(independent, num_parallel_calls=tf.data.AUTOTUNE)
+
+
 def make_pipeline(source: ImageSource, batch_size: int, shuffle: bool = True, seed: int | None = None,
-                  repeat: bool = False, cache: bool | None = None) -> tf.data.Dataset:
+                  repeat: bool = False, cache: bool | None = None, jitter: bool = False) -> tf.data.Dataset:
     """Batched pipeline of float32 images in [-1, 1] (labels int32 for labelled data).
 
     cache=None caches the decoded uint8 data when it fits in 2 GiB, except for
     unpaired sources, where caching would freeze which B image goes with each A.
+    jitter: `random_jitter` of each example (paired and unpaired sources), after the cache.
     Batches are always full (drop_remainder) so every step sees batch_size examples.
     """
+    if jitter and source.kind == "labelled":
+        raise DataError(f"random jitter is for image pairs (pix2pix, CycleGAN); {source.description} is labelled.")
     if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise DataError(f"batch_size must be a positive integer, got {batch_size!r}.")
     if batch_size > source.num_examples:
@@ -190,6 +232,8 @@ def make_pipeline(source: ImageSource, batch_size: int, shuffle: bool = True, se
     else:
         dataset = dataset.map(lambda first, second: (to_float(first), to_float(second)),
                               num_parallel_calls=tf.data.AUTOTUNE)
+        if jitter:
+            dataset = _jittered(dataset, source.kind, seed)
     if repeat:
         dataset = dataset.repeat()
     dataset = dataset.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
@@ -506,3 +550,27 @@ def _load_unpaired(dataset, data_dir, split, image_size, max_examples):
                        _output_shape(native_hw, channels, image_size), (),
                        f"{dataset} {split} split from unpaired folder {data_dir} "
                        f"({len(paths_a)} A, {len(paths_b)} B images)")
+
+
+def load_domains(dataset: str, data_dir: str, split: str = "test", image_size: int | None = None):
+    """Every image of both domains of an unpaired folder's split, once, in file order:
+    ``(images_a, images_b)`` uint8 arrays ``[n, H, W, C]``, and the domains' names
+    (`KNOWN_DOMAIN_NAMES`, else ("A", "B"))."""
+    data_dir = os.path.abspath(os.path.expanduser(data_dir))
+    _require_dir(data_dir, "unpaired")
+    _check_split(split, _available_splits(data_dir, _UNPAIRED_SPLITS, ("A", "B")),
+                 f"unpaired folder {data_dir} (needs <split>A/ and <split>B/ with images)")
+    domains = []
+    for suffix in ("A", "B"):
+        paths = list_images(os.path.join(data_dir, split + suffix))
+        native_hw, channels = _scan_images(paths, image_size, f"Unpaired folder {data_dir}")
+        images = _decode_files(paths, channels).map(lambda image: _fit_size(image, native_hw, channels, image_size))
+        domains.append(np.stack(list(images.with_options(pipeline_options()).as_numpy_iterator())))
+    return tuple(domains), KNOWN_DOMAIN_NAMES.get(dataset, ("A", "B"))
+
+
+def load_pairs(dataset: str, data_dir: str, split: str = "test", image_size: int | None = None):
+    """Every pair of a pix2pix folder's split, in file order: uint8 arrays ``(inputs, targets)``."""
+    source = load_source(dataset, data_dir, split=split, data_format="paired", image_size=image_size)
+    pairs = list(source.dataset.batch(64).as_numpy_iterator())
+    return np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])

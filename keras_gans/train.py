@@ -73,6 +73,10 @@ def define_flags():
         "reuse_fakes", False, "Run G forward once per step: D's last update trains on G's fakes, and G's update "
         "scores the same fakes with the updated D (faster; not for pix2pix and cyclegan)."
     )
+    flags.DEFINE_boolean(
+        "random_jitter", None, "pix2pix's and CycleGAN's augmentation: upscale by 286/256, crop back at random, "
+        "mirror half of the time (a pair alike). Default: on for those families, as in their papers."
+    )
     define_family_flags()
     flags.DEFINE_integer("batch_size", 64, "Global batch size, split across replicas.")
     flags.DEFINE_integer("epochs", 10, "Number of passes over the data (ignored when --steps > 0).")
@@ -178,6 +182,7 @@ def run(
     unrolled_steps=0,
     n_critic=None,
     reuse_fakes=False,
+    random_jitter=None,
     batch_size=64,
     epochs=10,
     steps=0,
@@ -218,6 +223,9 @@ def run(
     run_settings = types.SimpleNamespace(**args)
     _check_arguments(run_settings)
     family = models.get(model)
+    if random_jitter and family.data_kind == "labelled":
+        raise UsageError(f"--random_jitter is the augmentation of the image-to-image families (pix2pix, cyclegan); "
+                         f"{model} trains on labelled images (for those, see --diff_augment).")
     if loss:
         losses.get(loss)
     network_options, compile_options = _family_options(model, hyperparameters)
@@ -244,7 +252,7 @@ def run(
         gan, checkpoint = _compiled_model(family, source, dist, run_settings, network_options, compile_options)
         pipeline, steps_per_epoch, total_steps = _pipeline(gan, source, run_settings)
         manager = _restore(checkpoint, logdir, work_dir, run_settings)
-        samples = _sample_grid(gan, source, pipeline, run_settings)
+        samples = _sample_grid(gan, source, run_settings)
         throughput = callbacks.Throughput(batch_size * gan.real_batches_per_step)
         training_callbacks = [
             callbacks.NonFiniteGuard(manager),
@@ -389,7 +397,8 @@ def _pipeline(gan, source, run_settings):
             f"({step_batch_size} = --batch_size x {gan.real_batches_per_step} D steps); lower --batch_size."
         )
     total_steps = s.steps if s.steps > 0 else s.epochs * steps_per_epoch
-    pipeline = data.make_pipeline(source, step_batch_size, shuffle=True, seed=s.seed, repeat=True)
+    jitter = source.kind != "labelled" if s.random_jitter is None else s.random_jitter
+    pipeline = data.make_pipeline(source, step_batch_size, shuffle=True, seed=s.seed, repeat=True, jitter=jitter)
     return pipeline, steps_per_epoch, total_steps
 
 
@@ -414,12 +423,14 @@ def _restore(checkpoint, logdir, work_dir, run_settings):
     return manager
 
 
-def _sample_grid(gan, source, pipeline, run_settings):
-    from keras_gans import callbacks
+def _sample_grid(gan, source, run_settings):
+    from keras_gans import callbacks, data
 
     if source.kind == "labelled":
         return callbacks.FixedSamples(run_settings.latent_dim, gan.num_classes, run_settings.seed)
-    return callbacks.TranslationSamples(next(iter(pipeline)), rows=min(run_settings.batch_size, 4))
+    # The first examples as they are, without jitter, so that every grid shows the same inputs.
+    rows = min(run_settings.batch_size, 4, source.num_examples)
+    return callbacks.TranslationSamples(next(iter(data.make_pipeline(source, rows, shuffle=False, cache=False))), rows=rows)
 
 
 def _chief_callbacks(samples, run_settings):

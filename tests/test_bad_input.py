@@ -146,6 +146,8 @@ API_CASES = [
     ("train float steps", lambda w, o: _run(w, o, steps=2.5), r"--steps must be an integer"),
     ("train unknown model", lambda w, o: _run(w, o, model="stylegan3"), r"Unknown model 'stylegan3'.*cgan"),
     ("train unknown loss", lambda w, o: _run(w, o, loss="bogus"), r"Unknown adversarial loss 'bogus'"),
+    ("train jitter of labelled images", lambda w, o: _run(w, o, random_jitter=True),
+     r"--random_jitter is the augmentation of the image-to-image families"),
     ("train unknown augment", lambda w, o: _run(w, o, diff_augment="blur"), r"Unknown DiffAugment policy blur"),
     ("train image_size=30", lambda w, o: _run(w, o, image_size=30), r"got 30x30.*--image_size"),
     ("train stylegan image_size=30", lambda w, o: _run(w, o, model="stylegan", image_size=30),

@@ -168,6 +168,52 @@ def test_summer2winter_unpaired(shared_data):
         assert images_a.dtype == images_b.dtype == tf.float32
 
 
+def test_random_jitter_is_a_crop_of_the_upscaled_images_mirrored_half_the_time():
+    """pix2pix's jitter at 16x16: an upscale to round(16 * 286/256) = 18, a 16x16 window of it at a
+    random place, mirrored together; the label map (nearest) keeps its values."""
+    rng = np.random.default_rng(0)
+    photo = tf.constant(rng.uniform(-1, 1, (16, 16, 3)), tf.float32)
+    classes = tf.constant(rng.integers(0, 12, (16, 16, 1)), tf.int32)
+    upscaled = tf.image.resize(photo, (18, 18)).numpy()
+    upscaled_classes = tf.image.resize(classes, (18, 18), method="nearest").numpy()
+    mirrored = 0
+    for seed in range(40):
+        out_photo, out_classes = data.random_jitter((photo, classes), tf.constant([seed, 0]), ("bilinear", "nearest"))
+        assert out_photo.shape == (16, 16, 3) and out_classes.dtype == tf.int32
+        def window(image, top, left, flip):
+            cut = image[top:top + 16, left:left + 16]
+            return cut[:, ::-1] if flip else cut
+
+        places = [(top, left, flip) for top in range(3) for left in range(3) for flip in (False, True)
+                  if np.allclose(out_photo, window(upscaled, top, left, flip), atol=1e-6)]
+        assert len(places) == 1, seed  # exactly one place, and the class map was cut at the same place
+        np.testing.assert_array_equal(out_classes, window(upscaled_classes, *places[0]))
+        mirrored += places[0][2]
+    assert 10 <= mirrored <= 30
+    again = data.random_jitter((photo,), tf.constant([3, 0]))[0]
+    np.testing.assert_array_equal(again, data.random_jitter((photo,), tf.constant([3, 0]))[0])
+
+
+@pytest.mark.parametrize("folder, dataset", [("facades", "facades"), ("summer2winter_yosemite_subset", "summer2winter")])
+def test_jittered_pipelines(shared_data, folder, dataset):
+    """Paired examples are jittered alike, unpaired ones each image on its own (shown on examples of
+    one image twice); the images vary from epoch to epoch, and labelled data is refused."""
+    source = load_source(dataset, str(shared_data / folder), split="train", image_size=32, max_examples=8)
+    source = data.ImageSource(source.dataset.map(lambda a, b: (a, a)), source.kind, source.num_examples,
+                              source.image_shape, (), source.description)
+    plain = np.concatenate([a for a, _ in make_pipeline(source, 8, shuffle=False, repeat=False)])
+    epochs = list(make_pipeline(source, 8, shuffle=False, seed=0, repeat=True, jitter=True).take(2))
+    for first, second in epochs:
+        assert first.shape == second.shape == (8, 32, 32, 3)
+        assert -1 <= np.min(first) and np.max(first) <= 1
+        assert not np.allclose(first, plain, atol=0.02)
+        alike = [np.array_equal(a, b) for a, b in zip(first, second)]
+        assert all(alike) if source.kind == "paired" else sum(alike) < len(alike) / 2
+    assert not np.allclose(epochs[0][0], epochs[1][0], atol=0.02)
+    with pytest.raises(DataError, match="labelled"):
+        make_pipeline(load_source("fashion_mnist", str(shared_data / "fashion_mnist"), max_examples=8), 8, jitter=True)
+
+
 # ----------------------------------------------------------------------------- refusals
 
 def test_missing_and_empty_folders(tmp_path):

@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 import tensorflow as tf
+from PIL import Image
 
 from conftest import summary_kinds
 from keras_gans import callbacks, data, models, train
@@ -238,3 +239,21 @@ def test_bfloat16_support_is_read_from_the_cpu_flags(tmp_path):
     without.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 avx512f\n")
     assert train.cpu_has_bfloat16(str(with_bf16)) and not train.cpu_has_bfloat16(str(without))
     assert train.cpu_has_bfloat16(str(unreadable))  # cannot tell: no warning
+
+
+def test_image_to_image_runs_train_on_jittered_pairs_and_grid_the_same_first_examples(shared_data, tmp_path, monkeypatch):
+    """pix2pix trains on jittered pairs by default (the paper's); its sample grid shows the first
+    training pairs as they are, whether or not the training batches are jittered."""
+    jitter_requests, grids = [], []
+    make_pipeline = data.make_pipeline
+    monkeypatch.setattr(data, "make_pipeline", lambda *a, **k: jitter_requests.append(k.get("jitter")) or make_pipeline(*a, **k))
+    for jitter in (None, False):
+        result = train.run(model="pix2pix", dataset="facades", data_dir=str(shared_data / "facades"), image_size=32,
+                           max_examples=8, batch_size=2, width=4, steps=2, random_jitter=jitter,
+                           logdir=str(tmp_path / f"run_{jitter}"), verbose=0)
+        assert result.step == 2
+        grids.append(np.asarray(Image.open(tmp_path / f"run_{jitter}" / "samples.png")))
+    assert True in jitter_requests and False in jitter_requests
+    # input | output | target, 32 pixels each with a 1-pixel gap: the inputs and targets are the same.
+    np.testing.assert_array_equal(grids[0][:, :32], grids[1][:, :32])
+    np.testing.assert_array_equal(grids[0][:, 66:], grids[1][:, 66:])

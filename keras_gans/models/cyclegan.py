@@ -5,13 +5,12 @@ Two ResNet generators (G: A -> B, F: B -> A; Johnson et al. 2016 with instance n
 PatchGAN discriminators (D_B, D_A), least-squares adversarial losses, cycle consistency
 lambda * (|F(G(a)) - a| + |G(F(b)) - b|) with lambda = 10, identity 0.5 * lambda, and D trained on
 a history of 50 generated images (Shrivastava et al. 2017). Trains on unpaired data
-(``--dataset=summer2winter --data_dir=../shared/data/summer2winter_yosemite_subset``).
+(``--dataset=summer2winter --data_dir=../shared/data/summer2winter_yosemite_subset``) with the
+paper's random jitter and mirroring, each domain's image on its own (`keras_gans.data.random_jitter`).
 Deviations from the paper:
 - Zero padding where the paper uses reflection padding (Keras has no reflection padding layer).
 - Of the stabilisers of `GAN.compile`, CycleGAN takes DiffAugment and instance noise; the others
   are refused.
-- The training images get no random jitter (resize to 286x286, random crop back to 256x256) and
-  no random mirroring, which the paper applies; `keras_gans.data` does not augment yet.
 """
 
 import keras

@@ -4,15 +4,14 @@
 A U-Net generator translates the input image; a PatchGAN discriminator scores overlapping
 patches (70x70 receptive field at 256x256) of the input concatenated with a real or generated
 target. G minimises the adversarial loss plus lambda * L1 to the target (lambda = 100). Trains on
-paired data (``--dataset=facades --data_dir=../shared/data/facades``).
+paired data (``--dataset=facades --data_dir=../shared/data/facades``) with the paper's random
+jitter and mirroring (`keras_gans.data.random_jitter`; ``--norandom_jitter`` turns it off).
 
 Deviations from the paper:
 - At inference the generator runs as a usual network (no dropout, batch-norm running
   statistics); the paper keeps dropout and test-batch statistics at test time as its noise.
 - Of the stabilisers of `GAN.compile`, pix2pix takes DiffAugment and instance noise; the others
   are refused.
-- The training images get no random jitter (resize to 286x286, random crop back to 256x256) and
-  no random mirroring, which the paper applies; `keras_gans.data` does not augment yet.
 """
 
 import math
