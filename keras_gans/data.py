@@ -175,7 +175,7 @@ def random_jitter(images, seed, methods=None):
     top_left = tf.random.stateless_uniform([2], crop_seed, maxval=upscaled_side - side + 1, dtype=tf.int32)
     mirror = tf.random.stateless_uniform([], flip_seed) < 0.5
     jittered = []
-    for image, method in zip(images, methods or ("bilinear",) * len(images)):
+    for image, method in zip(images, methods or ("bilinear",) * len(images), strict=True):
         upscaled = tf.cast(tf.image.resize(image, (upscaled_side, upscaled_side), method=method), image.dtype)
         crop = upscaled[top_left[0]:top_left[0] + side, top_left[1]:top_left[1] + side]
         jittered.append(tf.ensure_shape(tf.where(mirror, crop[:, ::-1], crop), image.shape))
@@ -560,13 +560,23 @@ def load_domains(dataset: str, data_dir: str, split: str = "test", image_size: i
     _require_dir(data_dir, "unpaired")
     _check_split(split, _available_splits(data_dir, _UNPAIRED_SPLITS, ("A", "B")),
                  f"unpaired folder {data_dir} (needs <split>A/ and <split>B/ with images)")
+    paths = [list_images(os.path.join(data_dir, split + suffix)) for suffix in ("A", "B")]
+    # Both domains decoded to one channel count, as training decodes them (`_load_unpaired`).
+    native_hw, channels = _scan_images(paths[0] + paths[1], image_size, f"Unpaired folder {data_dir}")
     domains = []
-    for suffix in ("A", "B"):
-        paths = list_images(os.path.join(data_dir, split + suffix))
-        native_hw, channels = _scan_images(paths, image_size, f"Unpaired folder {data_dir}")
-        images = _decode_files(paths, channels).map(lambda image: _fit_size(image, native_hw, channels, image_size))
+    for domain_paths in paths:
+        images = _decode_files(domain_paths, channels).map(lambda image: _fit_size(image, native_hw, channels, image_size))
         domains.append(np.stack(list(images.with_options(pipeline_options()).as_numpy_iterator())))
     return tuple(domains), KNOWN_DOMAIN_NAMES.get(dataset, ("A", "B"))
+
+
+def resize_images(images, side: int):
+    """uint8 images ``[n, H, W, C]`` at ``side x side`` as the loaders resize them (bilinear,
+    antialiased, rounded), unchanged when they are that size."""
+    images = np.asarray(images)
+    if images.shape[1:3] == (side, side):
+        return images
+    return np.stack([_fit_size(tf.constant(image), image.shape[:2], image.shape[2], side).numpy() for image in images])
 
 
 def load_pairs(dataset: str, data_dir: str, split: str = "test", image_size: int | None = None):
@@ -574,3 +584,14 @@ def load_pairs(dataset: str, data_dir: str, split: str = "test", image_size: int
     source = load_source(dataset, data_dir, split=split, data_format="paired", image_size=image_size)
     pairs = list(source.dataset.batch(64).as_numpy_iterator())
     return np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
+
+
+def translation_inputs(dataset: str, data_dir: str, split: str = "train", image_size: int | None = None):
+    """What a translator trained on an image-to-image folder translates, per direction, as uint8
+    arrays: ``{"a_to_b": inputs}`` of a pix2pix folder, ``{"a_to_b": A, "b_to_a": B}`` of a
+    CycleGAN folder."""
+    data_dir = os.path.abspath(os.path.expanduser(data_dir))
+    if _detect_format(dataset, data_dir) == "unpaired":
+        domains, _ = load_domains(dataset, data_dir, split, image_size)
+        return dict(zip(translating.DIRECTIONS, domains))
+    return {"a_to_b": load_pairs(dataset, data_dir, split, image_size)[0]}

@@ -3,6 +3,9 @@
 
 Prints a table of each metric beside its real-vs-real reference (real train vs real test on the
 same feature network) and writes them as JSON. Metrics: see `keras_gans.metrics.evaluation`.
+An image-to-image translator (pix2pix, CycleGAN) is measured as its paper measures it, on the
+test split of its paired or unpaired folder (`keras_gans.metrics.translation`):
+``--generator=pix2pix_facades --dataset=facades --data_dir=../shared/data/facades``.
 """
 
 import json
@@ -14,7 +17,7 @@ import numpy as np
 from absl import app, flags
 
 from keras_gans import files
-from keras_gans.errors import KerasGansError, check_integer
+from keras_gans.errors import KerasGansError, UsageError, check_integer
 
 
 def define_flags():
@@ -27,7 +30,9 @@ def define_flags():
     flags.mark_flag_as_required("generator")
     flags.DEFINE_string("dataset", "fashion_mnist", "Dataset whose real test split is the reference.")
     flags.DEFINE_string("data_dir", None, "Its IDX folder or TFDS data_dir.")
-    flags.DEFINE_string("metrics", "fid,intra_fid,kid,is,pr,cond_acc,cas,modes", "Comma-separated metrics.")
+    flags.DEFINE_string("metrics", None, "Comma-separated metrics; default: all of the model's kind "
+                        "(generators: fid,intra_fid,kid,is,pr,cond_acc,cas,modes; translators of paired data: "
+                        "fcn,similarity; of unpaired data: target_domain,fid).")
     flags.DEFINE_integer("num_samples", 10000, "Generated samples (and real train samples for the reference).")
     flags.DEFINE_enum("feature_net", "domain", ["domain", "inception_v3", "inception_graph"],
                       "domain: the shipped classifier (offline); inception_v3: Keras' ImageNet InceptionV3 (its FID "
@@ -49,11 +54,13 @@ def define_flags():
 def load_generator_model(generator):
     """The Keras generator of a model reference (a zoo name, preset folder, .keras file or training
     logdir: `keras_gans.zoo.load`), or the uniform mixture of several comma-separated ones."""
-    from keras_gans.zoo import references
+    from keras_gans.zoo import references, translator
 
     models = [references.load(reference.strip()).keras_model for reference in generator.split(",")]
     if len(models) == 1:
         return models[0]
+    if any(translator.is_translation(model) for model in models):
+        raise UsageError("Mixtures are of generators; evaluate an image-to-image translator on its own.")
     from keras_gans.mixture import build_mixture
 
     return build_mixture(models)
@@ -83,7 +90,29 @@ def _summarise(report, part, runs):
     report[f"{part}_sd"] = {name: float(v.std(ddof=1)) for name, v in values.items()}
 
 
-def evaluate(generator, dataset, data_dir=None, metrics="fid,intra_fid,kid,is,pr,cond_acc,cas,modes", num_samples=10000,
+def evaluate_translator(model, name, dataset, data_dir, metrics=None, reference=True):
+    """The report of an image-to-image translation model (`keras_gans.metrics.translation`): its
+    translations are deterministic, so one pass over the test split."""
+    from keras_gans.metrics import translation
+    from keras_gans.zoo.translator import Translator
+
+    if data_dir is None:
+        raise UsageError("A translator is evaluated on the test split of its image folder: pass --data_dir "
+                         "(e.g. ../shared/data/facades with --dataset=facades).")
+    translator = Translator(model)
+    kind = translation.data_kind(dataset, data_dir)
+    metrics = translation.parse_metrics(metrics, kind)
+    evaluator = translation.make_evaluator(dataset, data_dir, translator.image_shape[0], kind, metrics)
+    start = time.perf_counter()
+    report = {"generator": name, "dataset": dataset, "data_kind": kind, "feature_net": evaluator.name,
+              "metrics": evaluator.evaluate(translator, metrics)}
+    report["seconds"] = round(time.perf_counter() - start, 1)
+    if reference:
+        report["reference"] = evaluator.reference(metrics, **({"directions": translator.directions} if kind == "unpaired" else {}))
+    return report
+
+
+def evaluate(generator, dataset, data_dir=None, metrics=None, num_samples=10000,
              feature_net="domain", inception_weights="imagenet", batch_size=500, seed=0, reference=True, repeats=1,
              inception_graph=None, evaluator=None):
     """Evaluates a generator (a Keras model, or paths as `load_generator_model` takes them);
@@ -92,13 +121,26 @@ def evaluate(generator, dataset, data_dir=None, metrics="fid,intra_fid,kid,is,pr
     ``seed, seed + 1, ...``, with their standard deviations under ``metrics_sd``: on 10k samples
     FID moves by tenths from one latent draw to the next (BUILD_NOTES.md)."""
     from keras_gans.metrics import evaluation
+    from keras_gans.zoo.translator import is_translation
 
     # Checked before anything loads: loading the data and the feature network takes a while.
     check_integer(repeats, "--repeats", minimum=1)
     check_integer(num_samples, "--num_samples", minimum=2)  # covariances need two samples
     check_integer(batch_size, "--batch_size", minimum=1)
-    metrics = evaluation.parse_metrics(metrics)
     model = load_generator_model(generator) if isinstance(generator, str) else generator
+    if is_translation(model):
+        # A translator is measured on the whole test split with its dataset's own networks.
+        set_for_generators = [f"--{name}" for name, value, default in (
+            ("repeats", repeats, 1), ("num_samples", num_samples, 10000), ("seed", seed, 0),
+            ("feature_net", feature_net, "domain"), ("inception_graph", inception_graph, None)) if value != default]
+        if set_for_generators or evaluator is not None:
+            named = ", ".join(set_for_generators) or "An evaluator"
+            raise UsageError(f"{named} {'are' if len(set_for_generators) > 1 else 'is'} for generators; a translator is "
+                             "measured on its dataset's whole test split with the networks shipped for it: drop "
+                             f"{'them' if len(set_for_generators) > 1 else 'it'}.")
+        return evaluate_translator(model, generator if isinstance(generator, str) else model.name, dataset, data_dir,
+                                   metrics, reference)
+    metrics = evaluation.parse_metrics(metrics or evaluation.METRICS)
     evaluator = evaluator or evaluation.make_evaluator(dataset, data_dir, feature_net, inception_weights,
                                                        with_train=reference, inception_graph=inception_graph)
     seeds = list(range(seed, seed + repeats))
@@ -131,10 +173,15 @@ def main(argv):
     except KerasGansError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"{report['generator']} on {report['dataset']}, {report['num_samples']} samples, "
-          f"feature network {report['feature_net']}, latent seeds {report['seeds']} ({report['seconds']} s)")
+    if "seeds" in report:
+        print(f"{report['generator']} on {report['dataset']}, {report['num_samples']} samples, "
+              f"feature network {report['feature_net']}, latent seeds {report['seeds']} ({report['seconds']} s)")
+    else:
+        print(f"{report['generator']} on {report['dataset']}'s test split, measured with {report['feature_net']} "
+              f"({report['seconds']} s)")
+    columns = ("generated", "real train vs test") if "seeds" in report else ("translated", "real")
     print(evaluation.format_table(report["metrics"], report.get("reference"), report.get("metrics_sd"),
-                                  report.get("reference_sd")))
+                                  report.get("reference_sd"), columns))
     out = flags.FLAGS.out or default_report_path(flags.FLAGS.generator)
     with files.atomic_write(out) as temporary, open(temporary, "w") as f:
         json.dump(report, f, indent=2)

@@ -319,9 +319,31 @@ def export_saved_model(model, out, version=1, name=None):
     return path
 
 
-def convert_to_tflite(generator, quantize="none", static_batch=None):
+def calibration_pictures(translator, data_dir, count=128):
+    """``{direction: uint8 pictures}``: ``count`` training inputs of each direction, evenly spaced
+    over the file order (summer2winter's names are dates), from the image folder of the
+    translator's dataset (its card's), to calibrate int8 on real pictures."""
+    from keras_gans import data
+
+    dataset = translator.metadata.get("dataset")
+    if not dataset:
+        raise UsageError(f"{translator.name}'s card names no dataset, so {data_dir} cannot be read for calibration; "
+                         "export a zoo entry or preset, or drop --calibration_data.")
+    inputs = data.translation_inputs(dataset, data_dir, "train", image_size=translator.image_shape[0])
+    picked = {}
+    for direction in translator.directions:
+        pictures = inputs[direction]
+        if len(pictures) < count:
+            raise UsageError(f"{data_dir} has {len(pictures)} training inputs for {direction}, fewer than the {count} "
+                             "int8 calibration takes; lower --static_batch or drop --calibration_data.")
+        picked[direction] = pictures[np.linspace(0, len(pictures) - 1, count).astype(int)]
+    return picked
+
+
+def convert_to_tflite(generator, quantize="none", static_batch=None, calibration=None):
     """TFLite flatbuffer bytes of a generator's ``serving_default`` signature (a translator's
-    direction signatures), builtin ops only."""
+    direction signatures), builtin ops only. ``calibration``: a translator's int8 calibration
+    pictures (`calibration_pictures`); without them, fixed synthetic pictures."""
     import tensorflow as tf
 
     if quantize not in QUANTIZATIONS:
@@ -346,7 +368,7 @@ def convert_to_tflite(generator, quantize="none", static_batch=None):
             converter.target_spec.supported_types = [tf.float16]
         if quantize == "int8":
             converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS]
-            converter.representative_dataset = lambda: _representative_inputs(generator, static_batch)
+            converter.representative_dataset = lambda: _representative_inputs(generator, static_batch, calibration)
         try:
             content = converter.convert()
         except Exception as error:  # the converter's errors are long; keep the cause
@@ -355,8 +377,13 @@ def convert_to_tflite(generator, quantize="none", static_batch=None):
     return content
 
 
-def _representative_inputs(generator, static_batch):
+def _representative_inputs(generator, static_batch, calibration=None):
     batch = static_batch or 16
+    if _is_translator(generator) and calibration:
+        for direction, pictures in calibration.items():  # `calibration_pictures` picked 8 whole batches
+            for start in range(0, len(pictures), batch):
+                yield direction, {"images": pictures[start:start + batch]}
+        return
     if _is_translator(generator):
         for step in range(8):
             pictures = parity_pictures(generator, batch, seed=1000 + step)
@@ -380,20 +407,29 @@ def _check_builtin_ops(content):
         raise UsageError(f"The TFLite model needs non-builtin ops {flex}; it would not run with builtin kernels.")
 
 
-def export_tflite(model, out, quantize="none", static_batch=None, name=None):
-    """Writes ``out/tflite/<name>_<quantize>.tflite`` and its JSON; returns the .tflite path."""
+def export_tflite(model, out, quantize="none", static_batch=None, name=None, calibration_data=None):
+    """Writes ``out/tflite/<name>_<quantize>.tflite`` and its JSON; returns the .tflite path.
+    ``calibration_data``: a translator's image folder, whose training inputs calibrate int8."""
     from keras_gans.lite import LiteGenerator, LiteTranslator
 
     if static_batch is not None:
         check_integer(static_batch, "--static_batch", minimum=1)
     generator = _generator(model)
     name = check_name(name or generator.name, "the model name")
-    content = convert_to_tflite(generator, quantize, static_batch)  # before anything is written
+    calibration = None
+    if calibration_data and quantize == "int8":
+        if not _is_translator(generator):
+            raise UsageError("--calibration_data is for translators; an int8 generator calibrates on its latents.")
+        calibration = calibration_pictures(generator, calibration_data, count=8 * (static_batch or 16))
+    content = convert_to_tflite(generator, quantize, static_batch, calibration)  # before anything is written
     folder = os.path.join(out, "tflite")
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{name}_{quantize}{f'_batch{static_batch}' if static_batch else ''}.tflite")
     sidecar_path = path[: -len(".tflite")] + ".json"
     sidecar = {"model_card": _model_card(generator), "quantize": quantize, "static_batch": static_batch}
+    if quantize == "int8":
+        sidecar["calibration"] = (f"{sum(map(len, calibration.values()))} training inputs from {calibration_data}"
+                                  if calibration else "fixed synthetic inputs")
     # The card goes first: LiteGenerator reads the classes from it.
     with files.atomic_write(sidecar_path) as temporary, open(temporary, "w") as f:
         json.dump(sidecar, f, indent=2)
@@ -422,6 +458,8 @@ def define_flags():
     flags.DEFINE_list("quantize", ["none"], "TFLite variants: none, float16, dynamic, int8.")
     flags.DEFINE_integer("static_batch", None, "Fixed TFLite batch size, for delegates that need one.")
     flags.DEFINE_string("name", None, "Model name in the output (default: the generator's).")
+    flags.DEFINE_string("calibration_data", None, "A translator's image folder (e.g. ../shared/data/facades): int8 "
+                        "calibrates on its training inputs rather than on synthetic pictures.")
     flags.mark_flag_as_required("model")
 
 
@@ -439,12 +477,15 @@ def main(argv):
             check_integer(flags.FLAGS.static_batch, "--static_batch", minimum=1)
         if flags.FLAGS.name is not None:
             check_name(flags.FLAGS.name, "--name")
+        if flags.FLAGS.calibration_data and "int8" not in flags.FLAGS.quantize:
+            raise UsageError("--calibration_data calibrates the int8 TFLite file: add int8 to --quantize, or drop it.")
         generator = _generator(flags.FLAGS.model)
         if "saved_model" in flags.FLAGS.formats:
             print("SavedModel:", export_saved_model(generator, flags.FLAGS.out, flags.FLAGS.version, flags.FLAGS.name))
         if "tflite" in flags.FLAGS.formats:
             for quantize in flags.FLAGS.quantize:
-                print("TFLite:", export_tflite(generator, flags.FLAGS.out, quantize, flags.FLAGS.static_batch, flags.FLAGS.name))
+                print("TFLite:", export_tflite(generator, flags.FLAGS.out, quantize, flags.FLAGS.static_batch,
+                                               flags.FLAGS.name, flags.FLAGS.calibration_data))
     except KerasGansError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

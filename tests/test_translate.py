@@ -261,3 +261,58 @@ def test_sample_command_translates_with_the_tflite_backend(exported, tmp_path):
     with Image.open(tmp_path / "out" / "photo_a_to_b.png") as png:
         assert png.text["Source"] == "keras_gans.lite"
         np.testing.assert_array_equal(np.asarray(png), LiteTranslator(tflite["float16"]).translate(str(tmp_path / "photo.png"))[0])
+
+
+@pytest.mark.parametrize("family, dataset, folder", [("pix2pix", "facades", "facades")])
+def test_a_translator_run_publishes_as_an_entry_measured_like_its_paper(family, dataset, folder, shared_data, tmp_path):
+    from keras_gans import evaluate, train
+    from keras_gans.zoo import publish
+
+    data_dir, logdir = str(shared_data / folder), tmp_path / "run"
+    options = {"residual_blocks": 1} if family == "cyclegan" else {}
+    train.run(model=family, dataset=dataset, data_dir=data_dir, image_size=32, max_examples=4, batch_size=2, width=4,
+              steps=1, logdir=str(logdir), verbose=0, **options)
+    card_dir, preset_dir = tmp_path / "card", tmp_path / "preset"
+    card_dir.mkdir()
+    (card_dir / "recipe.flags").write_text(f"--model={family}\n--dataset={dataset}\n")
+    card = publish.publish(f"tiny_{family}", str(logdir), data_dir, card_dir=str(card_dir), preset_dir=str(preset_dir),
+                           card_note="Label map -> photo." if family == "pix2pix" else "")
+    entry = zoo.load(str(preset_dir))
+    assert isinstance(entry, zoo.Translator)
+    assert list(entry.directions) == card["directions"] == list(translating.DIRECTIONS[:1 if family == "pix2pix" else 2])
+    # The card measures the stored (float16) weights, as evaluate measures the loaded entry.
+    assert evaluate.evaluate(entry.keras_model, dataset, data_dir)["metrics"] == pytest.approx(card["metrics"]["metrics"])
+    text = (card_dir / "README.md").read_text()
+    assert "| metric | translated | real |" in text and "the zoo's bar" in text
+    if family == "pix2pix":
+        assert "| FCN-score, per-pixel accuracy |" in text and "Label map -> photo." in text
+    else:
+        assert "| summer -> winter: classified as winter |" in text and "| winter -> summer: FID to real summer" in text
+    # Four test examples, one per row: three 32x32 columns with 1-pixel gaps.
+    assert Image.open(card_dir / "samples.png").size == (3 * 33 - 1, 4 * 33 - 1)
+    table = publish.zoo_table([str(preset_dir)])
+    assert f"| [`tiny_{family}`](zoo/tiny_{family}/README.md) | `{family}` | {dataset} | 32x32x3 |" in table
+
+
+def test_int8_translators_calibrate_on_the_training_pictures_of_their_dataset(presets, shared_data, tmp_path, monkeypatch):
+    import json
+
+    from keras_gans import export
+
+    folder, _ = presets["pix2pix"]
+    facades = zoo.load(folder)
+    facades.metadata["dataset"] = "facades"
+    calibrated = []
+    representative = export._representative_inputs
+    monkeypatch.setattr(export, "_representative_inputs",
+                        lambda *args: (calibrated.append(item) or item for item in representative(*args)))
+    path = export.export_tflite(facades, str(tmp_path), "int8", calibration_data=str(shared_data / "facades"))
+    sidecar = json.load(open(path[: -len(".tflite")] + ".json"))
+    assert sidecar["parity"]["passed"] and sidecar["calibration"].startswith("128 training inputs from")
+    label_maps = data.load_pairs("facades", str(shared_data / "facades"), "train", image_size=32)[0]
+    assert len(calibrated) == 8 and all(direction == "a_to_b" for direction, _ in calibrated)
+    # Evenly spaced over the 400 training pairs, 8 batches of 16.
+    np.testing.assert_array_equal(calibrated[0][1]["images"], label_maps[np.linspace(0, 399, 128).astype(int)][:16])
+    del facades.metadata["dataset"]
+    with pytest.raises(UsageError, match="card names no dataset"):
+        export.export_tflite(facades, str(tmp_path), "int8", calibration_data=str(shared_data / "facades"))

@@ -10,6 +10,7 @@ The same architecture and recipe, trained on generated samples and tested on rea
 Classification Accuracy Score (`keras_gans.metrics.evaluation`).
 """
 
+import hashlib
 import json
 import os
 
@@ -17,7 +18,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans import data
+from keras_gans import data, files
 from keras_gans.errors import UsageError
 
 WEIGHTS_DIR = os.path.join(os.path.dirname(__file__), "weights")
@@ -30,7 +31,10 @@ FEATURES_LAYER = "features"
 # what a person barely notices at 28x28, so that the features, and FID on them, do not jump on
 # such changes: without it, noise of std 0.02 tripled Fashion-MNIST's real-vs-real FID and a
 # 3x3 blur multiplied it by 250 (BUILD_NOTES.md, issue 19).
-RECIPE = {"steps": 5628, "batch_size": 128, "learning_rate": 1e-3, "seed": 0, "max_noise_std": 0.08, "max_blur": 0.5}
+# ``flip``: random left-right mirroring too (photographs; not digits or clothes, whose shipped
+# classifiers were trained without it).
+RECIPE = {"steps": 5628, "batch_size": 128, "learning_rate": 1e-3, "seed": 0, "max_noise_std": 0.08, "max_blur": 0.5,
+          "flip": False}
 
 
 def binomial_blur(images):
@@ -68,14 +72,20 @@ class Imperceptible(keras.layers.Layer):
 
 
 def build_classifier(image_shape, num_classes, width=32):
-    """Conv net -> 128-d ``features`` layer -> class logits; inputs are images in [-1, 1]."""
+    """Conv net -> 128-d ``features`` layer -> class logits; inputs are images in [-1, 1]. Stages of
+    two 3x3 convolutions and a 2x2 max-pool, the filters doubling each stage, until the side is at
+    most 8 (two stages at 28x28, three at 64x64)."""
     image = keras.Input(image_shape, name="image")
     h = image
-    for filters in (width, width * 2):
+    filters, side = width, image_shape[0]
+    while True:
         for _ in range(2):
             h = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False)(h)
             h = keras.layers.ReLU()(keras.layers.BatchNormalization()(h))
         h = keras.layers.MaxPooling2D()(h)
+        filters, side = filters * 2, side // 2
+        if side <= 8:
+            break
     h = keras.layers.Flatten()(h)
     h = keras.layers.Dropout(0.3)(h)
     features = keras.layers.Dense(128, activation="relu", name=FEATURES_LAYER)(h)
@@ -96,6 +106,7 @@ def train_classifier(train_images, train_labels, num_classes, verbose=0, **overr
     network = build_classifier(train_images.shape[1:], num_classes)
     model = keras.Sequential([
         keras.Input(train_images.shape[1:]),
+        *([keras.layers.RandomFlip("horizontal", seed=recipe["seed"])] if recipe["flip"] else []),
         Imperceptible(recipe["max_noise_std"], recipe["max_blur"], seed=recipe["seed"]),
         network,
     ])
@@ -114,9 +125,14 @@ def accuracy(model, images, labels, batch_size=500):
     return float(np.mean(np.argmax(logits, axis=1) == np.asarray(labels)))
 
 
-def load_split(dataset, data_dir, split):
-    """A whole split as (images float32 in [-1, 1], labels int32, class names)."""
-    source = data.load_source(dataset, data_dir=data_dir, split=split)
+def load_split(dataset, data_dir, split, image_size=None):
+    """A whole split as (images float32 in [-1, 1], labels int32, class names); the classes of an
+    unpaired (CycleGAN) folder are its two domains."""
+    source = data.load_source(dataset, data_dir=data_dir, split=split, image_size=image_size)
+    if source.kind == "unpaired":
+        domains, names = data.load_domains(dataset, data_dir, split, image_size)
+        labels = np.concatenate([np.full(len(images), label, np.int32) for label, images in enumerate(domains)])
+        return data.to_float(np.concatenate(domains)), labels, names
     images, labels = [], []
     for image_batch, label_batch in source.dataset.batch(10000).as_numpy_iterator():
         images.append(data.to_float(image_batch))
@@ -124,26 +140,69 @@ def load_split(dataset, data_dir, split):
     return np.concatenate(images), np.concatenate(labels), source.class_names
 
 
-def shipped_path(dataset, weights_dir=WEIGHTS_DIR):
-    return os.path.join(weights_dir, f"{dataset}_classifier.keras")
+def shipped_path(dataset, weights_dir=WEIGHTS_DIR, kind="classifier"):
+    """Where the ``kind`` ("classifier", or "segmenter": `keras_gans.metrics.segmentation`) of
+    ``dataset`` is shipped; its metadata is the ``.json`` beside it."""
+    return os.path.join(weights_dir, f"{dataset}_{kind}.keras")
 
 
-def available(weights_dir=WEIGHTS_DIR):
-    """Datasets that have a shipped classifier (or one in ``weights_dir``)."""
+def shipped_digest(dataset, weights_dir=WEIGHTS_DIR, kind="classifier"):
+    """The first 8 hex digits of the shipped file's sha256: reports name the network that measured them."""
+    with open(shipped_path(dataset, weights_dir, kind), "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()[:8]
+
+
+def save_shipped(model, metadata, dataset, out_dir, kind="classifier"):
+    """Writes ``model`` and its ``metadata`` (JSON) where `load_shipped` reads them, each whole or
+    not at all; returns the model's path."""
+    os.makedirs(out_dir, exist_ok=True)
+    path = shipped_path(dataset, out_dir, kind)
+    with files.atomic_write(path) as temporary:
+        model.save(temporary)
+    with files.atomic_write(path[: -len(".keras")] + ".json") as temporary, open(temporary, "w") as out:
+        json.dump(metadata, out, indent=2)
+    return path
+
+
+def define_recipe_flags(recipe, help_texts):
+    """An absl flag for every entry of a training ``recipe``, its default declared once there;
+    registered as the running program's own, so its ``--helpshort`` lists them."""
+    import sys
+
+    from absl import flags
+
+    program = sys.argv[0]  # the module absl lists under --helpshort
+    for name, default in recipe.items():
+        if isinstance(default, bool):
+            flags.DEFINE_boolean(name, default, help_texts[name], module_name=program)
+        elif isinstance(default, float):
+            flags.DEFINE_float(name, default, help_texts[name], lower_bound=0.0, module_name=program)
+        else:
+            flags.DEFINE_integer(name, default, help_texts[name], lower_bound=0 if name == "seed" else 1,
+                                 module_name=program)
+
+
+def available(weights_dir=WEIGHTS_DIR, kind="classifier"):
+    """Datasets that have a shipped ``kind`` of network (or one in ``weights_dir``)."""
     if not os.path.isdir(weights_dir):
         return []
-    return sorted(f[: -len("_classifier.keras")] for f in os.listdir(weights_dir) if f.endswith("_classifier.keras"))
+    suffix = f"_{kind}.keras"
+    return sorted(f[: -len(suffix)] for f in os.listdir(weights_dir) if f.endswith(suffix))
 
 
-def load_shipped(dataset, weights_dir=WEIGHTS_DIR):
-    """(classifier model, its metadata dict) shipped for ``dataset`` (or trained into ``weights_dir``)."""
-    path = shipped_path(dataset, weights_dir)
+def load_shipped(dataset, weights_dir=WEIGHTS_DIR, kind="classifier"):
+    """(model, its metadata dict): the ``kind`` of network ("classifier" or "segmenter") shipped for
+    ``dataset`` (or trained into ``weights_dir``)."""
+    path = shipped_path(dataset, weights_dir, kind)
     if not os.path.exists(path):
+        shipped = f"shipped: {', '.join(available(weights_dir, kind)) or 'none'}" + (
+            "" if weights_dir == WEIGHTS_DIR else f" (in {weights_dir})")
+        if kind == "segmenter":  # its palette is the facades'
+            raise UsageError(f"No segmentation network for the FCN-score of {dataset!r}; {shipped}. "
+                             "Measure other paired data with --metrics=similarity.")
         raise UsageError(
-            f"No domain classifier is shipped for {dataset!r}; shipped: {', '.join(available(weights_dir)) or 'none'}"
-            f"{'' if weights_dir == WEIGHTS_DIR else ' (in ' + weights_dir + ')'}. "
-            f"Train one with python -m keras_gans.metrics.train_classifier --dataset={dataset} --data_dir=..., "
-            "or use --feature_net=inception_v3."
+            f"No domain classifier is shipped for {dataset!r}; {shipped}. Train one with python -m "
+            f"keras_gans.metrics.train_classifier --dataset={dataset} --data_dir=..., or use --feature_net=inception_v3."
         )
     with open(path[: -len(".keras")] + ".json") as f:
         metadata = json.load(f)

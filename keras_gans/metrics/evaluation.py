@@ -169,8 +169,10 @@ def value_text(value, sd=None):
     return f"{value:.4f}" + (f" ± {sd:.4f}" if sd is not None else "")
 
 
-def format_table(results, reference=None, results_sd=None, reference_sd=None):
-    """Rows of ``metric  generated  real-vs-real`` as text; ``*_sd`` add `` ± sd`` over repeats."""
+def format_table(results, reference=None, results_sd=None, reference_sd=None,
+                 columns=("generated", "real train vs test")):
+    """Rows of ``metric  generated  real-vs-real`` (``columns`` names the two) as text; ``*_sd``
+    add `` ± sd`` over repeats."""
 
     def cell(values, sds, name):
         if values is None or name not in values:
@@ -178,9 +180,9 @@ def format_table(results, reference=None, results_sd=None, reference_sd=None):
         return value_text(values[name], sds[name] if sds else None)
 
     width = 22 if results_sd else 12
-    lines = [f"{'metric':<14}{'generated':>{width}}{'real train vs test':>{width + 10}}"]
+    name_width = max(14, 2 + max(map(len, results), default=0))
+    lines = [f"{'metric':<{name_width}}{columns[0]:>{width}}{columns[1]:>{width + 10}}"]
     for name in results:
-        lines.append(
-            f"{name:<14}{cell(results, results_sd, name):>{width}}{cell(reference, reference_sd, name):>{width + 10}}"
-        )
+        lines.append(f"{name:<{name_width}}{cell(results, results_sd, name):>{width}}"
+                     f"{cell(reference, reference_sd, name):>{width + 10}}")
     return "\n".join(lines)

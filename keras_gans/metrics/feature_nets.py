@@ -16,8 +16,6 @@
   does. FIDs from it are comparable with published ones.
 """
 
-import hashlib
-
 import keras
 import numpy as np
 import tensorflow as tf
@@ -78,9 +76,8 @@ def domain(dataset, weights_dir=classifier.WEIGHTS_DIR):
     network; also returns its metadata."""
     model, metadata = classifier.load_shipped(dataset, weights_dir)
     # The name carries the weights' hash, so a report says which classifier measured it.
-    with open(classifier.shipped_path(dataset, weights_dir), "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()[:8]
-    return FeatureNetwork(model, metadata["features_layer"], f"domain:{dataset}@{digest}"), metadata
+    name = f"domain:{dataset}@{classifier.shipped_digest(dataset, weights_dir)}"
+    return FeatureNetwork(model, metadata["features_layer"], name), metadata
 
 
 def inception_v3(weights="imagenet"):

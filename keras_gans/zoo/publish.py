@@ -50,28 +50,122 @@ _LABELS = {
     "kid": "KID", "kid_std": "KID std", "is": "Inception Score (domain logits)", "is_std": "IS std",
     "precision": "precision (k=3)", "recall": "recall (k=3)", "cond_acc": "conditional accuracy", "cas": "CAS",
     "modes_covered": "classes covered", "modes_kl": "class KL", "modes_min_share": "smallest class share",
+    "fcn_pixel_accuracy": "FCN-score, per-pixel accuracy", "fcn_class_accuracy": "FCN-score, per-class accuracy",
+    "fcn_class_iou": "FCN-score, class IoU", "l1": "L1 to the real photo (0-1)", "psnr": "PSNR to the real photo (dB)",
+    "ssim": "SSIM to the real photo",
+}
+# What the reference column of a translator's card holds, by the kind of data it trains on.
+_TRANSLATION_REFERENCE = {
+    "paired": "the real photos segmented in place of the translations (the FCN-score's upper bound)",
+    "unpaired": "real images of the target domain in place of the translations: the test images classified, the "
+                "training images against the test images for FID",
 }
 
 
-def metric_label(key, class_names):
-    """A card's name for a metric key; ``intra_fid_<c>`` names class c."""
+def metric_label(key, class_names, domain_names=("A", "B")):
+    """A card's name for a metric key; ``intra_fid_<c>`` names class c, ``*_a_to_b`` the domains."""
     if key.startswith("intra_fid_") and class_names:
         return f"intra-FID, {class_names[int(key.rsplit('_', 1)[1])]}"
+    for direction, (source, target) in (("a_to_b", domain_names), ("b_to_a", domain_names[::-1])):
+        if key.endswith(f"_{direction}"):
+            what = {"target_domain": f"classified as {target}", "fid": f"FID to real {target} (domain features)"}
+            return f"{source} -> {target}: {what[key[: -len(direction) - 1]]}"
     return _LABELS.get(key, key)
 
 
-def model_card(card, controls=""):
+def _metric_rows(card):
+    """The card's metrics table rows: metric | measured | its reference."""
     from keras_gans.metrics.evaluation import value_text
 
     report = card["metrics"]
 
     def cell(part, key):
-        return value_text(report[part].get(key, float("nan")), report.get(f"{part}_sd", {}).get(key))
+        if key not in report[part]:  # e.g. L1 to the real photo, which has no real-vs-real value
+            return "—"
+        return value_text(report[part][key], report.get(f"{part}_sd", {}).get(key))
 
-    rows = "\n".join(
-        f"| {metric_label(k, card.get('class_names'))} | {cell('metrics', k)} | {cell('reference', k)} |"
-        for k in report["metrics"]
+    return "\n".join(
+        f"| {metric_label(k, card.get('class_names'), card.get('domain_names', ('A', 'B')))} | {cell('metrics', k)} "
+        f"| {cell('reference', k)} |" for k in report["metrics"]
     )
+
+
+# The bars an image-to-image entry must meet to ship (issue 20): its translations segmented at
+# least this fraction as accurately (per pixel) as the real photos; classified as the target domain
+# at least this often, each way.
+FCN_PIXEL_ACCURACY_BAR = 0.8
+TARGET_DOMAIN_BAR = 0.7
+
+
+def translation_bar_text(card):
+    """The card's line on the zoo's bar for a translator: FCN per-pixel accuracy against the real
+    photos' (paired), the share classified as the target domain (unpaired)."""
+    measured, reference = card["metrics"]["metrics"], card["metrics"]["reference"]
+    if "fcn_pixel_accuracy" in measured:
+        ratio = measured["fcn_pixel_accuracy"] / reference["fcn_pixel_accuracy"]
+        return (f"The FCN-score's per-pixel accuracy is {ratio:.2f}x the real photos' "
+                f"(the zoo's bar: {FCN_PIXEL_ACCURACY_BAR}x).")
+    shares = [f"{metric_label(k, None, card.get('domain_names', ('A', 'B')))} {v:.1%}"
+              for k, v in measured.items() if k.startswith("target_domain_")]
+    return f"{'; '.join(shares)} (the zoo's bar: {TARGET_DOMAIN_BAR:.0%} each way)." if shares else ""
+
+
+def translator_card(card):
+    """The model card (Markdown) of an image-to-image entry."""
+    report = card["metrics"]
+    names = card.get("domain_names", ["A", "B"])
+    directions = ", ".join(f"`{d}` ({names[0]} -> {names[1]})" if d == "a_to_b" else f"`{d}` ({names[1]} -> {names[0]})"
+                           for d in card["directions"])
+    columns = ("input | translation | real target" if card["data_kind"] == "paired"
+               else "input | translation | translated back, for each direction")
+    return f"""# {card['name']}
+
+{card['description']}
+
+![samples](samples.png)
+
+Test examples, one per row: {columns}.
+
+| | |
+|---|---|
+| family | `{card['family']}` |
+| dataset | `{card['dataset']}` (train split) |
+| image shape | {tuple(card['image_shape'])} |
+| directions | {directions} |
+| parameters | {card['parameters']:,} (stored as {card.get('weights_dtype', 'float32')}) |
+| weights sha256 | `{card['weights_sha256']}` |
+| training | {_training_text(card)} |
+
+## Metrics
+
+On the whole test split, from `python -m keras_gans.evaluate`, measured with `{report['feature_net']}`;
+the last column is the same metric for {_TRANSLATION_REFERENCE[card['data_kind']]}.
+
+| metric | translated | real |
+|---|---|---|
+{_metric_rows(card)}
+
+{translation_bar_text(card)}
+
+## Use
+
+```python
+from keras_gans import zoo
+t = zoo.load("{card['name']}")
+outputs = t.translate(["picture.png"], direction="{card['directions'][0]}")   # uint8 [1, {card['image_shape'][0]}, {card['image_shape'][1]}, 3]
+```
+
+or `python -m keras_gans.sample --model={card['name']} --input=FOLDER --out=translations/`.
+{f"{chr(10)}{card['card_note']}{chr(10)}" if card.get("card_note") else ""}
+{card['note']}
+"""
+
+
+def model_card(card, controls=""):
+    if "directions" in card:
+        return translator_card(card)
+    report = card["metrics"]
+    rows = _metric_rows(card)
     seeds = report.get("seeds", [0])
     draws = f"latent seed {seeds[0]}"
     if len(seeds) > 1:
@@ -179,13 +273,24 @@ def zoo_table(preset_dirs=None):
 
     if preset_dirs is None:
         preset_dirs = [os.path.join(presets.ENTRIES_DIR, name) for name in presets.list_entries()]
+    cards = []
+    for folder in preset_dirs:
+        with open(os.path.join(folder, presets.METADATA_FILE)) as f:
+            cards.append((folder, json.load(f)))
+
+    def weights(folder, card):
+        size = os.path.getsize(os.path.join(folder, presets.WEIGHTS_FILE))
+        return f"{size / 1e6:.1f} MB, {card['parameters'] / 1e6:.2f} M params ({card.get('weights_dtype', 'float32')})"
+
+    def entry(card):
+        return f"[`{card['name']}`](zoo/{card['name']}/README.md) | `{card['family']}` | {card['dataset']}"
 
     header = ("| entry | family | dataset | image | FID (domain) / real-vs-real | KID | precision / recall "
               "| class fidelity | weights |")
     lines = [header, "|---|---|---|---|---|---|---|---|---|"]
-    for folder in preset_dirs:
-        with open(os.path.join(folder, presets.METADATA_FILE)) as f:
-            card = json.load(f)
+    for folder, card in cards:
+        if "directions" in card:
+            continue
         m, ref = card["metrics"]["metrics"], card["metrics"]["reference"]
         if "cond_acc" in m:
             fidelity = f"cond. acc. {m['cond_acc']:.3f}, CAS {m['cas']:.3f}"
@@ -193,14 +298,20 @@ def zoo_table(preset_dirs=None):
             fidelity = f"{m['modes_covered']:.0f}/{ref['modes_covered']:.0f} classes, KL {m['modes_kl']:.4f}"
             if "modes_min_share" in m:
                 fidelity += f", smallest {m['modes_min_share']:.1%}"
-        size = os.path.getsize(os.path.join(folder, presets.WEIGHTS_FILE))
-        dtype = card.get("weights_dtype", "float32")
-        weights = f"{size / 1e6:.1f} MB, {card['parameters'] / 1e6:.2f} M params ({dtype})"
         lines.append(
-            f"| [`{card['name']}`](zoo/{card['name']}/README.md) | `{card['family']}` | {card['dataset']} "
-            f"| {'x'.join(map(str, card['image_shape']))} | {m['fid']:.2f} / {ref['fid']:.2f} | {m['kid']:.3f} "
-            f"| {m['precision']:.3f} / {m['recall']:.3f} | {fidelity} | {weights} |"
+            f"| {entry(card)} | {'x'.join(map(str, card['image_shape']))} | {m['fid']:.2f} / {ref['fid']:.2f} "
+            f"| {m['kid']:.3f} | {m['precision']:.3f} / {m['recall']:.3f} | {fidelity} | {weights(folder, card)} |"
         )
+    translators = [(folder, card) for folder, card in cards if "directions" in card]
+    if translators:  # image-to-image entries: the measures of their papers
+        lines += ["", "| image-to-image entry | family | dataset | image | measured (translated / real) | weights |",
+                  "|---|---|---|---|---|---|"]
+        for folder, card in translators:
+            m, ref = card["metrics"]["metrics"], card["metrics"]["reference"]
+            measured = "; ".join(f"{metric_label(k, None, card.get('domain_names', ('A', 'B')))} {m[k]:.3f} / {ref[k]:.3f}"
+                                 for k in m if k in ("fcn_pixel_accuracy", "fcn_class_iou") or k.startswith("target_domain"))
+            lines.append(f"| {entry(card)} | {'x'.join(map(str, card['image_shape']))} | {measured} "
+                         f"| {weights(folder, card)} |")
     return "\n".join(lines)
 
 
@@ -216,7 +327,7 @@ def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_di
 
     from keras_gans import data, evaluate
     from keras_gans.callbacks import checkpoint_step
-    from keras_gans.zoo import presets
+    from keras_gans.zoo import presets, translator
     from keras_gans.zoo.generator import Generator
 
     check_name(name, "the entry name")
@@ -237,12 +348,25 @@ def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_di
         recipe = f.read()
     model = evaluate.load_generator_model(",".join(logdirs))
     presets.round_weights(model, weights_dtype)
+    steps = [checkpoint_step(tf.train.latest_checkpoint(os.path.join(d, "checkpoints"))) for d in logdirs]
+    if translator.is_translation(model):
+        # Mixtures are of generators: load_generator_model refused several translators already.
+        report = evaluate.evaluate(model, dataset, data_dir)
+        report["generator"] = logdirs[0]
+        kind = report["data_kind"]
+        entry = translator.Translator(model, {"name": name})
+        presets.save_to_preset(
+            entry, preset_dir, family=family, dataset=dataset, metrics=report, recipe=recipe, data_kind=kind,
+            description=f"Image-to-image `{family}` translator trained on {dataset} with keras_gans.",
+            training={"steps": steps[0], "arguments": run_configs[0]}, weights_dtype=weights_dtype, card_note=card_note,
+            domain_names=list(data.KNOWN_DOMAIN_NAMES.get(dataset, ("A", "B")) if kind == "unpaired" else ("input", "target")),
+        )
+        return write_card(presets.load(preset_dir), card_dir, data_dir)
     conditional = len(model.inputs) > 1
     metrics = card_metrics(conditional)
     report = evaluate.evaluate(model, dataset, data_dir, metrics, num_samples, repeats=repeats)
     report["generator"] = ",".join(logdirs)
     class_names = list(data.load_source(dataset, data_dir=data_dir, split="test").class_names)
-    steps = [checkpoint_step(tf.train.latest_checkpoint(os.path.join(d, "checkpoints"))) for d in logdirs]
     kind = "Class-conditional" if conditional else "Unconditional"
     description = f"{kind} `{family}` generator trained on {dataset} with keras_gans."
     training = {"steps": steps[0], "arguments": run_configs[0]}
@@ -270,10 +394,44 @@ def card_metrics(conditional):
     return "fid,intra_fid,kid,is,pr,cond_acc,cas" if conditional else "fid,kid,is,pr,modes"
 
 
-def write_card(generator, card_dir):
-    """Writes ``samples.png``, the control grids and ``README.md`` of a loaded entry; its card."""
-    generator.save_grid(os.path.join(card_dir, "samples.png"), seed=0)
-    text = model_card(generator.metadata, control_grids(generator, card_dir))
+def translation_examples(entry, dataset, data_dir, count=4):
+    """Test examples of a translator's data as a grid, one per row: input | translation | real
+    target (paired data), or input | translation | translated back for each direction (unpaired)."""
+    from keras_gans import data
+    from keras_gans.images import grid
+
+    side = entry.image_shape[0]
+    if entry.metadata["data_kind"] == "paired":
+        inputs, targets = (images[:count] for images in data.load_pairs(dataset, data_dir, "test", image_size=side))
+        columns = [inputs, entry.translate(inputs), targets]
+    else:
+        domains, _ = data.load_domains(dataset, data_dir, "test", image_size=side)
+        back = {"a_to_b": "b_to_a", "b_to_a": "a_to_b"}
+        columns = [[], [], []]
+        for direction in entry.directions:
+            inputs = domains[0 if direction == "a_to_b" else 1][:count // len(entry.directions)]
+            outputs = entry.translate(inputs, direction)
+            returned = entry.translate(outputs, back[direction]) if back[direction] in entry.directions else outputs * 0
+            for column, images in zip(columns, (inputs, outputs, returned)):
+                column.append(images)
+        columns = [np.concatenate(column) for column in columns]
+    per_example = np.stack(columns, axis=1)
+    return grid(per_example.reshape(-1, *per_example.shape[2:]), len(per_example))
+
+
+def write_card(generator, card_dir, data_dir=None):
+    """Writes ``samples.png``, the control grids and ``README.md`` of a loaded entry; its card. A
+    translator's samples are test examples of its data (`translation_examples`), from ``data_dir``."""
+    from keras_gans.images import save_png
+
+    if "directions" in generator.metadata:
+        save_png(os.path.join(card_dir, "samples.png"),
+                 translation_examples(generator, generator.metadata["dataset"], data_dir),
+                 Model=generator.name, Source=generator.source)
+        text = model_card(generator.metadata)
+    else:
+        generator.save_grid(os.path.join(card_dir, "samples.png"), seed=0)
+        text = model_card(generator.metadata, control_grids(generator, card_dir))
     with open(os.path.join(card_dir, "README.md"), "w") as f:
         f.write(text)
     return generator.metadata
@@ -291,14 +449,18 @@ def remeasure(name, data_dir, card_dir=None, preset_dir=None):
     generator = presets.load(preset_dir)
     card = generator.metadata
     old = card["metrics"]
-    report = evaluate.evaluate(generator.keras_model, card["dataset"], data_dir, card_metrics(generator.num_classes > 0),
-                               old["num_samples"], repeats=len(old.get("seeds", [0])))
+    if "directions" in card:
+        report = evaluate.evaluate(generator.keras_model, card["dataset"], data_dir)
+    else:
+        report = evaluate.evaluate(generator.keras_model, card["dataset"], data_dir,
+                                   card_metrics(generator.num_classes > 0), old["num_samples"],
+                                   repeats=len(old.get("seeds", [0])))
     report["generator"] = old.get("generator", name)
     card["previous_metrics"] = [*card.get("previous_metrics", []), old]
     card["metrics"] = report
     with files.atomic_write(os.path.join(preset_dir, presets.METADATA_FILE)) as path, open(path, "w") as f:
         json.dump(card, f, indent=2)
-    return write_card(presets.load(preset_dir), card_dir or os.path.join("zoo", name))
+    return write_card(presets.load(preset_dir), card_dir or os.path.join("zoo", name), data_dir)
 
 
 # Truncation psi of a StyleGAN card's grid rows, and its style-mixing rows (early seed, late seed).
