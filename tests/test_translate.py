@@ -263,7 +263,8 @@ def test_sample_command_translates_with_the_tflite_backend(exported, tmp_path):
         np.testing.assert_array_equal(np.asarray(png), LiteTranslator(tflite["float16"]).translate(str(tmp_path / "photo.png"))[0])
 
 
-@pytest.mark.parametrize("family, dataset, folder", [("pix2pix", "facades", "facades")])
+@pytest.mark.parametrize("family, dataset, folder", [
+    ("pix2pix", "facades", "facades"), ("cyclegan", "summer2winter", "summer2winter_yosemite_subset")])
 def test_a_translator_run_publishes_as_an_entry_measured_like_its_paper(family, dataset, folder, shared_data, tmp_path):
     from keras_gans import evaluate, train
     from keras_gans.zoo import publish

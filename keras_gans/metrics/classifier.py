@@ -31,10 +31,12 @@ FEATURES_LAYER = "features"
 # what a person barely notices at 28x28, so that the features, and FID on them, do not jump on
 # such changes: without it, noise of std 0.02 tripled Fashion-MNIST's real-vs-real FID and a
 # 3x3 blur multiplied it by 250 (BUILD_NOTES.md, issue 19).
-# ``flip``: random left-right mirroring too (photographs; not digits or clothes, whose shipped
-# classifiers were trained without it).
+# For photographs (not digits or clothes, whose shipped classifiers were trained without them):
+# ``flip``, random left-right mirroring; ``max_shift``, random shifts and zooms of up to this fraction
+# of the side; ``global_pool``, features from the average of the last feature map rather than from
+# all of it, which does not tie a season to where in the picture the snow is.
 RECIPE = {"steps": 5628, "batch_size": 128, "learning_rate": 1e-3, "seed": 0, "max_noise_std": 0.08, "max_blur": 0.5,
-          "flip": False}
+          "flip": False, "max_shift": 0.0, "global_pool": False}
 
 
 def binomial_blur(images):
@@ -71,7 +73,7 @@ class Imperceptible(keras.layers.Layer):
         return {**super().get_config(), "max_noise_std": self.max_noise_std, "max_blur": self.max_blur}
 
 
-def build_classifier(image_shape, num_classes, width=32):
+def build_classifier(image_shape, num_classes, width=32, global_pool=False):
     """Conv net -> 128-d ``features`` layer -> class logits; inputs are images in [-1, 1]. Stages of
     two 3x3 convolutions and a 2x2 max-pool, the filters doubling each stage, until the side is at
     most 8 (two stages at 28x28, three at 64x64)."""
@@ -86,7 +88,7 @@ def build_classifier(image_shape, num_classes, width=32):
         filters, side = filters * 2, side // 2
         if side <= 8:
             break
-    h = keras.layers.Flatten()(h)
+    h = (keras.layers.GlobalAveragePooling2D() if global_pool else keras.layers.Flatten())(h)
     h = keras.layers.Dropout(0.3)(h)
     features = keras.layers.Dense(128, activation="relu", name=FEATURES_LAYER)(h)
     logits = keras.layers.Dense(num_classes, name="logits")(keras.layers.Dropout(0.3)(features))
@@ -103,10 +105,14 @@ def train_classifier(train_images, train_labels, num_classes, verbose=0, **overr
     recipe = {**RECIPE, **{k: v for k, v in overrides.items() if v is not None}}
     steps_per_epoch = max(1, len(train_images) // recipe["batch_size"])
     keras.utils.set_random_seed(recipe["seed"])
-    network = build_classifier(train_images.shape[1:], num_classes)
+    network = build_classifier(train_images.shape[1:], num_classes, global_pool=recipe["global_pool"])
+    shift = recipe["max_shift"]
+    geometry = [keras.layers.RandomTranslation(shift, shift, fill_mode="reflect", seed=recipe["seed"]),
+                keras.layers.RandomZoom(shift, fill_mode="reflect", seed=recipe["seed"])] if shift else []
     model = keras.Sequential([
         keras.Input(train_images.shape[1:]),
         *([keras.layers.RandomFlip("horizontal", seed=recipe["seed"])] if recipe["flip"] else []),
+        *geometry,
         Imperceptible(recipe["max_noise_std"], recipe["max_blur"], seed=recipe["seed"]),
         network,
     ])

@@ -29,6 +29,8 @@ def define_flags():
         "max_noise_std": "Largest std of the Gaussian noise added to training images (0: none).",
         "max_blur": "Largest strength of the 3x3 blur blended into training images (0: none).",
         "flip": "Mirror training images left-right at random (for photographs).",
+        "max_shift": "Largest random shift and zoom of training images, as a fraction of the side (0: none).",
+        "global_pool": "Features from the average of the last feature map (for photographs) rather than all of it.",
     })
 
 
