@@ -317,3 +317,24 @@ def test_int8_translators_calibrate_on_the_training_pictures_of_their_dataset(pr
     del facades.metadata["dataset"]
     with pytest.raises(UsageError, match="card names no dataset"):
         export.export_tflite(facades, str(tmp_path), "int8", calibration_data=str(shared_data / "facades"))
+
+
+@pytest.mark.skipif("pix2pix_facades" not in zoo.list(), reason="pix2pix_facades is not shipped")
+def test_pix2pix_facades_exports_with_parity_and_translates_a_test_label_map(shared_data, tmp_path):
+    """The entry's SavedModel matches it exactly and its float16 TFLite file within the PSNR target
+    (export checks both and raises otherwise); a real test label map becomes a photo-like picture:
+    far less saturated than the label map, as the facades photos are."""
+    from keras_gans import export
+    from keras_gans.lite import LiteTranslator
+
+    entry = zoo.load("pix2pix_facades")
+    export.export_saved_model(entry, str(tmp_path))
+    lite = LiteTranslator(export.export_tflite(entry, str(tmp_path), "float16"))
+    label_map = np.asarray(Image.open(shared_data / "facades" / "test" / "1.jpg"))[:, 256:]
+    photo = lite.translate(label_map[None])[0]
+    assert photo.shape == (128, 128, 3) and photo.dtype == np.uint8
+
+    def saturation(image):
+        return (image.max(axis=-1).astype(int) - image.min(axis=-1)).mean()
+
+    assert saturation(photo) < saturation(label_map) / 2
