@@ -182,12 +182,13 @@ def random_jitter(images, seed, methods=None):
     return tuple(jittered)
 
 
-def _jittered(dataset, kind, seed):
-    """``dataset`` of float image pairs with `random_jitter`: the same for a paired example's
-    input and target, independent for an unpaired example's two images."""
+def jittered(dataset, kind, seed, methods=None):
+    """``dataset`` of float image pairs with `random_jitter` (``methods``: as there), a new draw
+    each pass: the same for a paired example's input and target (or a photo and its class map),
+    independent for an unpaired example's two images."""
     seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
     if kind == "paired":
-        return tf.data.Dataset.zip((dataset, seeds)).map(lambda pair, s: random_jitter(pair, s),
+        return tf.data.Dataset.zip((dataset, seeds)).map(lambda pair, s: random_jitter(pair, s, methods),
                                                          num_parallel_calls=tf.data.AUTOTUNE)
 
     def independent(pair, s):
@@ -233,7 +234,7 @@ def make_pipeline(source: ImageSource, batch_size: int, shuffle: bool = True, se
         dataset = dataset.map(lambda first, second: (to_float(first), to_float(second)),
                               num_parallel_calls=tf.data.AUTOTUNE)
         if jitter:
-            dataset = _jittered(dataset, source.kind, seed)
+            dataset = jittered(dataset, source.kind, seed)
     if repeat:
         dataset = dataset.repeat()
     dataset = dataset.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)

@@ -37,6 +37,7 @@ import numpy as np
 from absl import app, flags
 
 from keras_gans import files
+from keras_gans.images import psnr
 from keras_gans.errors import KerasGansError, UsageError, check_integer, check_name
 
 FORMATS = ("saved_model", "tflite")
@@ -230,7 +231,7 @@ def translation_parity_report(translator, translate, kind):
         mse = float(np.mean(difference**2))
         report["directions"][direction] = {
             "max_abs_diff_levels": int(np.max(np.abs(difference))),
-            "psnr_db": float("inf") if mse == 0 else float(10 * np.log10(255.0**2 / mse)),
+            "psnr_db": float(psnr(mse)),
         }
     if kind in LEVEL_TARGETS and kind != "float16":  # the SavedModel exactly, float32 TFLite within a level
         report["target_max_abs_diff_levels"] = LEVEL_TARGETS[kind]

@@ -7,6 +7,13 @@ import keras_gans
 from keras_gans import files
 
 
+def psnr(mse):
+    """Peak signal-to-noise ratio in dB of uint8-scale mean squared errors (inf where it is 0)."""
+    mse = np.asarray(mse, np.float64)
+    with np.errstate(divide="ignore"):
+        return 10 * np.log10(255.0**2 / mse)
+
+
 def grid(images, rows, padding=1):
     """``[N, H, W, C]`` uint8 images -> one ``[rows*(H+p)-p, cols*(W+p)-p, C]`` image, row-major."""
     images = np.asarray(images)

@@ -71,6 +71,20 @@ def test_label_classes_finds_the_nearest_palette_colour(shared_data):
     assert np.sqrt(((label_maps[:1] - nearest) ** 2).sum(-1)).mean() < 25
 
 
+def test_segmenter_training_jitters_each_photo_and_its_class_map_alike():
+    """A photo painted in its classes' palette colours still shows its class map after the jitter
+    (bilinear for the photo, nearest for the classes), and the crops differ from the originals."""
+    rng = np.random.default_rng(0)
+    classes = rng.integers(0, len(segmentation.FACADE_PALETTE), (8, 4, 4)).repeat(8, 1).repeat(8, 2).astype(np.int32)
+    photos = segmentation.FACADE_PALETTE[classes].astype(np.uint8)
+    recipe = {**segmentation.RECIPE, "batch_size": 8}
+    photo_batch, class_batch = next(iter(segmentation._training_batches(photos, classes, recipe)))
+    jittered_photos = np.round((photo_batch.numpy() + 1) * 127.5).astype(np.uint8)
+    agreement = segmentation.label_classes(jittered_photos) == class_batch.numpy()[..., 0]
+    assert agreement.mean() > 0.95  # all but the blended edges between blocks
+    assert sorted(map(bytes, class_batch.numpy()[..., 0])) != sorted(map(bytes, classes))
+
+
 def test_the_facade_palette_is_the_kmeans_colours_of_the_training_label_maps(shared_data):
     label_maps, _ = data.load_pairs("facades", str(shared_data / "facades"), "train")
     centres = segmentation.kmeans_palette(label_maps, pixels=100_000)

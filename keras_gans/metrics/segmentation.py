@@ -112,9 +112,7 @@ def _training_batches(photos, classes, recipe):
     """Float photos and their classes, jittered and mirrored alike, reshuffled each epoch."""
     dataset = tf.data.Dataset.from_tensor_slices((data.to_float(photos), classes[..., None]))
     dataset = dataset.shuffle(len(photos), seed=recipe["seed"], reshuffle_each_iteration=True)
-    seeds = tf.data.Dataset.random(seed=recipe["seed"], rerandomize_each_iteration=True).batch(2)
-    dataset = tf.data.Dataset.zip((dataset, seeds)).map(
-        lambda pair, seed: data.random_jitter(pair, seed, ("bilinear", "nearest")), num_parallel_calls=tf.data.AUTOTUNE)
+    dataset = data.jittered(dataset, "paired", recipe["seed"], ("bilinear", "nearest"))
     return dataset.batch(recipe["batch_size"]).prefetch(tf.data.AUTOTUNE).with_options(data.pipeline_options())
 
 

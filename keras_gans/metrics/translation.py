@@ -23,7 +23,7 @@ translations by eye only; this project's stand-ins, for each direction the trans
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import data
+from keras_gans import data, images
 from keras_gans.errors import UsageError
 from keras_gans.metrics import classifier, feature_nets, segmentation
 from keras_gans.metrics.fid import frechet_distance
@@ -50,7 +50,7 @@ def similarity(outputs, targets):
         raise ValueError(f"outputs {outputs.shape} and targets {targets.shape} differ in shape")
     mse = ((outputs - targets) ** 2).reshape(len(outputs), -1).mean(axis=1)
     # An exact copy has infinite PSNR: counted at the PSNR of an error of 1/255 grey level squared.
-    psnr = 10 * np.log10(255.0**2 / np.maximum(mse, 1.0 / 255**2))
+    psnr = images.psnr(np.maximum(mse, 1.0 / 255**2))
     ssim = tf.image.ssim(tf.constant(outputs, tf.float32), tf.constant(targets, tf.float32), max_val=255.0)
     return {"l1": float(np.abs(outputs - targets).mean() / 255), "psnr": float(psnr.mean()),
             "ssim": float(np.mean(ssim))}
