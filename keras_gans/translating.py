@@ -50,13 +50,14 @@ def image_paths(path):
     return [path]
 
 
-def read_image(path, channels):
-    """A picture file as uint8 ``[H, W, channels]``, converted to the model's mode (RGB, grey, RGBA)."""
+def read_image(path, channels, name=None):
+    """A picture file (a path or a binary file object, called ``name`` in errors) as uint8
+    ``[H, W, channels]``, converted to the model's mode (RGB, grey, RGBA)."""
     try:
         with Image.open(path) as image:
             return np.asarray(image.convert(_MODES[channels]), np.uint8).reshape(image.height, image.width, channels)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
-        raise UsageError(f"{path} cannot be read as an image ({first_line(error)}); pass a PNG or JPEG file.") from None
+        raise UsageError(f"{name or path} cannot be read as an image ({first_line(error)}); pass a PNG or JPEG file.") from None
 
 
 def fit_to_side(image, side):
