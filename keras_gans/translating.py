@@ -50,14 +50,20 @@ def image_paths(path):
     return [path]
 
 
-def read_image(path, channels, name=None):
+def read_image(path, channels, name=None, max_pixels=None):
     """A picture file (a path or a binary file object, called ``name`` in errors) as uint8
-    ``[H, W, channels]``, converted to the model's mode (RGB, grey, RGBA)."""
+    ``[H, W, channels]``, converted to the model's mode (RGB, grey, RGBA); one with more than
+    ``max_pixels`` pixels is refused before it is decoded."""
+    name = name or path
     try:
         with Image.open(path) as image:
-            return np.asarray(image.convert(_MODES[channels]), np.uint8).reshape(image.height, image.width, channels)
+            if max_pixels is None or image.width * image.height <= max_pixels:
+                return np.asarray(image.convert(_MODES[channels]), np.uint8).reshape(image.height, image.width, channels)
+            size = image.size
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
-        raise UsageError(f"{name or path} cannot be read as an image ({first_line(error)}); pass a PNG or JPEG file.") from None
+        detail = "no image format PIL knows" if isinstance(error, UnidentifiedImageError) else first_line(error)
+        raise UsageError(f"{name} cannot be read as an image ({detail}); pass a PNG or JPEG file.") from None
+    raise UsageError(f"{name} is {size[0]} x {size[1]} pixels; at most {max_pixels:,} are taken: scale it down first.")
 
 
 def fit_to_side(image, side):

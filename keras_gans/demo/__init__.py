@@ -21,11 +21,12 @@ import html
 import http.server
 import io
 import json
+import re
 import threading
+import traceback
 import urllib.parse
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
 
 from keras_gans import zoo
 from keras_gans.errors import KerasGansError, UsageError, first_line
@@ -40,6 +41,7 @@ MAX_SAMPLES = 64
 MAX_WALK_STEPS = 16
 MAX_UPLOAD_BYTES = 20 * 2**20
 MAX_UPLOAD_PIXELS = 4096 * 4096
+_SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
 # Families whose card offers truncation, and where it acts (`keras_gans.sampling.Sampler`).
 TRUNCATION_FAMILIES = {"biggan": "z", "stylegan": "w"}
 
@@ -142,7 +144,7 @@ class DemoApp:
         return "application/json", json.dumps(routes[method, path](query)).encode(), None
 
     def entries(self, query):
-        return {"entries": self.references, "initial": self.initial}
+        return {"entries": self.references, "initial": self.initial, "max_upload_bytes": MAX_UPLOAD_BYTES}
 
     def entry(self, query):
         reference = query.get("model", "")
@@ -215,9 +217,9 @@ class DemoApp:
         truncation = self._truncation(model, query)
         mixed = model.mix_styles(seed, seed_b, truncation=truncation)
         ends = [model.mix_styles(seed, seed, [1], truncation), model.mix_styles(seed_b, seed_b, [1], truncation)]
-        return grid(np.concatenate([ends[0], mixed, ends[1]]), rows=1), \
-            {"Style mixing": f"seed {seed} (coarse) with seed {seed_b} (fine), every crossover"}, \
-            f"{model.name}_mix{seed}-{seed_b}.png"
+        text = {"Style mixing": f"seed {seed} (coarse) with seed {seed_b} (fine), every crossover",
+                **({} if truncation is None else {"Truncation": truncation})}
+        return grid(np.concatenate([ends[0], mixed, ends[1]]), rows=1), text, f"{model.name}_mix{seed}-{seed_b}.png"
 
     def translate(self, model, query, body):
         if not isinstance(model, zoo.Translator):
@@ -226,39 +228,25 @@ class DemoApp:
         if direction not in model.directions:  # before reading the upload: the cheaper line first
             raise UsageError(f"{model.name} translates {' and '.join(model.directions)}; got direction={direction!r}.")
         name = query.get("name") or "the upload"
-        picture = uploaded_picture(body, model.image_shape[-1], name)
+        if not body:
+            raise UsageError("The upload is empty: choose a PNG or JPEG picture.")
+        picture = fit_to_side(read_image(io.BytesIO(body), model.image_shape[-1], name, MAX_UPLOAD_PIXELS),
+                              model.image_shape[0])
         output = model.translate(picture[None], direction)[0]
-        return grid(np.stack([fit_to_side(picture, model.image_shape[0]), output]), rows=1), \
-            {"Input": name, "Direction": direction}, f"{model.name}_{direction}.png"
-
-
-def uploaded_picture(body, channels, name):
-    """An uploaded image file's bytes as uint8 ``[H, W, channels]``; one line for an empty upload,
-    something that is not an image, or one too large to translate."""
-    if not body:
-        raise UsageError("The upload is empty: choose a PNG or JPEG picture.")
-    try:
-        with Image.open(io.BytesIO(body)) as image:
-            width, height = image.size
-    except UnidentifiedImageError:
-        raise UsageError(f"{name} is not a picture this demo can read; upload a PNG or JPEG file.") from None
-    except Exception as error:  # a damaged header, or one PIL refuses as a decompression bomb
-        raise UsageError(f"{name} cannot be read as a picture ({first_line(error)}); upload a PNG or JPEG file.") from None
-    if width * height > MAX_UPLOAD_PIXELS:
-        raise UsageError(f"{name} is {width} x {height} pixels; the demo takes at most {MAX_UPLOAD_PIXELS:,} "
-                         "pixels: scale it down first.")
-    return read_image(io.BytesIO(body), channels, name)
+        return grid(np.stack([picture, output]), rows=1), {"Input": name, "Direction": direction}, \
+            f"{model.name}_{direction}.png"
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     server_version = "keras_gans-demo"
+    timeout = 60  # seconds a connection may stall (a body shorter than its Content-Length)
 
     def do_GET(self):  # noqa: N802 - the standard library's name
         self._respond("GET", b"")
 
     def do_POST(self):  # noqa: N802
-        length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
+        length = self.headers.get("Content-Length", "")
+        if not (length.isascii() and length.isdigit()):
             return self._send_error(411, "The upload needs a Content-Length header.")
         if int(length) > MAX_UPLOAD_BYTES:
             self.close_connection = True  # its body stays unread
@@ -276,9 +264,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except (KerasGansError, ValueError) as error:
             return self._send_error(400, first_line(error))
         except Exception as error:  # the server keeps serving; the page shows the line
-            self.log_error("%s %s failed: %r", method, self.path, error)
+            self.log_error("%s %s failed:\n%s", method, self.path, traceback.format_exc())
             return self._send_error(500, f"The demo failed on this request ({type(error).__name__}: {first_line(error)}).")
-        headers = {"Content-Disposition": f'inline; filename="{filename}"'} if filename else {}
+        headers = {"Content-Disposition": f'inline; filename="{_SAFE_FILENAME.sub("_", filename)}"'} if filename else {}
         self._send(200, content_type, content, headers)
 
     def _send_error(self, status, message):
@@ -289,6 +277,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(content)))
         self.send_header("Cache-Control", "no-store")
+        # The page and its cards load nothing from elsewhere: a card's text cannot reach the network.
+        self.send_header("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:")
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
@@ -298,10 +288,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.server.verbose:
             super().log_message(format, *args)
 
+    def log_error(self, format, *args):  # noqa: A002 - failures are printed with or without --verbose
+        super().log_message(format, *args)
+
 
 def make_server(app, host="127.0.0.1", port=0, verbose=False):
     """A threading HTTP server for ``app`` on ``host:port`` (port 0: a free one), not yet serving."""
     server = http.server.ThreadingHTTPServer((host, port), _Handler)
-    server.daemon_threads = True
     server.app, server.verbose = app, verbose
     return server

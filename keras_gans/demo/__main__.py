@@ -14,7 +14,7 @@ from absl import app, flags
 
 from keras_gans import zoo
 from keras_gans.demo import DemoApp, make_server
-from keras_gans.errors import KerasGansError, check_integer
+from keras_gans.errors import KerasGansError, UsageError, check_integer
 
 
 def define_flags():
@@ -29,7 +29,8 @@ def main(argv):
     del argv
     f = flags.FLAGS
     try:
-        check_integer(f.port, "--port", minimum=0)
+        if not 0 <= check_integer(f.port, "--port", minimum=0) <= 65535:
+            raise UsageError(f"--port must lie in [0, 65535], got {f.port}.")
         references = zoo.list() + ([f.model] if f.model and f.model not in zoo.list() else [])
         demo = DemoApp(references, initial=f.model)
         if f.model:

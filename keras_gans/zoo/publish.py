@@ -57,8 +57,8 @@ _LABELS = {
 # What the reference column of a translator's card holds, by the kind of data it trains on.
 _TRANSLATION_REFERENCE = {
     "paired": "the real photos segmented in place of the translations (the FCN-score's upper bound)",
-    "unpaired": "real images of the target domain in place of the translations: the test images classified, the "
-                "training images against the test images for FID",
+    "unpaired": "real test images of the target domain in place of the translations: all of them classified, and "
+                "for FID one half of them against the other",
 }
 
 

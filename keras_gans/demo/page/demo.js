@@ -5,7 +5,10 @@
 
 const $ = (id) => document.getElementById(id);
 let entry = null;                // the open entry, as /api/entry describes it
+let generation = 0;              // counts entry openings: replies for an earlier entry are dropped
+let maxUploadBytes = Infinity;   // the server's limit, checked here before an upload is sent
 const latest = {};               // per image: the number of its newest request
+const controllers = {};          // per image: the AbortController of its request in flight
 const endpoints = {samples: "sample", walk: "walk", mix: "mix", translation: "translate"};
 let messageSource = null;        // what the shown message is about
 let timer = null;
@@ -30,24 +33,38 @@ async function failure(response) {
   }
 }
 
-// Fetches a PNG into the image `name` (its figure, link and data-request); a newer request for
-// the same image wins over an older one that answers later.
+function abortAll() {
+  for (const controller of Object.values(controllers)) controller.abort();
+}
+
+// Fetches a PNG into the image `name` (its figure, link and data-request). A newer request for the
+// same image aborts an older one, and a reply for an entry no longer open is dropped.
 async function showImage(name, query, options) {
   const number = (latest[name] = (latest[name] || 0) + 1);
+  const mine = generation;
+  const current = () => number === latest[name] && mine === generation;
+  if (controllers[name]) controllers[name].abort();
+  const controller = (controllers[name] = new AbortController());
   const url = `/api/${endpoints[name]}.png?${query}`;
   busy(+1);
   try {
-    const response = await fetch(url, options);
+    const response = await fetch(url, {...options, signal: controller.signal});
     if (!response.ok) throw new Error(await failure(response));
     const blob = await response.blob();
-    if (number !== latest[name]) return;
+    if (!current()) return;
     const image = $(`${name}-image`), link = $(`${name}-download`);
     const previous = image.src;
-    image.src = URL.createObjectURL(blob);
-    await image.decode();
+    const next = URL.createObjectURL(blob);
+    const loading = new Image();
+    loading.src = next;
+    await loading.decode();
+    if (!current()) return URL.revokeObjectURL(next);
+    image.src = next;
+    await image.decode();  // decoded already (`loading`): this only waits for the element to have it
+    if (!current()) return;
     if (previous.startsWith("blob:")) URL.revokeObjectURL(previous);
     // Small images drawn large, pixel for pixel.
-    image.style.width = `${image.naturalWidth * Math.max(1, Math.floor(480 / image.naturalWidth))}px`;
+    image.style.width = `${loading.naturalWidth * Math.max(1, Math.floor(480 / loading.naturalWidth))}px`;
     const disposition = response.headers.get("Content-Disposition") || "";
     link.href = image.src;
     link.download = (disposition.match(/filename="([^"]+)"/) || [, `${entry.name}.png`])[1];
@@ -56,7 +73,7 @@ async function showImage(name, query, options) {
     $(`${name}-figure`).hidden = false;
     showMessage("", name);
   } catch (error) {
-    if (number === latest[name]) showMessage(error.message, name);
+    if (current() && error.name !== "AbortError") showMessage(error.message, name);
   } finally {
     busy(-1);
   }
@@ -89,6 +106,11 @@ function update() {
     if (entry.style_mixing) showImage("mix", pairQuery({truncation: $("truncation").value}).toString());
   } else if ($("upload").files.length) {
     const file = $("upload").files[0];
+    if (file.size > maxUploadBytes) {
+      showMessage(`${file.name} is ${file.size.toLocaleString("en")} bytes; the demo takes at most ` +
+                  `${maxUploadBytes.toLocaleString("en")}: scale the picture down first.`, "translation");
+      return;
+    }
     const query = new URLSearchParams({model: entry.name, direction: $("direction").value, name: file.name});
     showImage("translation", query.toString(), {method: "POST", body: file});
   }
@@ -140,16 +162,20 @@ function configure() {
 }
 
 async function openEntry(name) {
+  const mine = ++generation;
+  abortAll();
   busy(+1);
   try {
     const response = await fetch(`/api/entry?${new URLSearchParams({model: name})}`);
     if (!response.ok) throw new Error(await failure(response));
-    entry = await response.json();
+    const opened = await response.json();
+    if (mine !== generation) return;  // another entry was chosen meanwhile
+    entry = opened;
     configure();
     showMessage("", "entry");
     update();
   } catch (error) {
-    showMessage(error.message, "entry");
+    if (mine === generation) showMessage(error.message, "entry");
   } finally {
     busy(-1);
   }
@@ -161,6 +187,7 @@ async function start() {
     const response = await fetch("/api/entries");
     if (!response.ok) throw new Error(await failure(response));
     const offer = await response.json();
+    maxUploadBytes = offer.max_upload_bytes;
     fillSelect($("entry"), offer.entries.map((name) => [name, name]));
     $("entry").value = offer.initial;
     await openEntry(offer.initial);
