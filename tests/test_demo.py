@@ -74,6 +74,14 @@ def test_the_server_binds_to_this_machine_unless_told_otherwise():
         httpd.server_close()
 
 
+def test_a_card_cannot_carry_markup_or_images_onto_the_page():
+    card = {"name": "odd", "description": "<script>alert(1)</script> made by *hand*",
+            "note": "![tracker](http://elsewhere.example/pixel.png)\nSynthetic."}
+    rendered = demo.card_html(card)
+    assert "<script" not in rendered and "&lt;script&gt;" in rendered and "<em>hand</em>" in rendered
+    assert "elsewhere.example" not in rendered and "Not published: no measured card." in rendered
+
+
 @pytest.mark.parametrize("name", ENTRIES)
 def test_every_entry_is_served_as_the_zoo_samples_it(server, name, shared_data, tmp_path):
     status, _, content = request(server, "/api/entry", {"model": name})

@@ -84,24 +84,22 @@ def _number(query, name):
     return value
 
 
-def card_html(card, render=None):
+def card_html(card):
     """The entry's model card as HTML: `keras_gans.zoo.publish.model_card` of its metadata, images
-    left out (the page shows live samples), raw HTML disabled (a preset's card is text, not markup).
-    ``render``: Markdown to HTML (default: the `markdown` package, else the text as it is)."""
+    left out (the page shows live samples), raw HTML disabled (a preset's card is text, not markup);
+    rendered with the `markdown` package (``keras_gans[demo]``) when it is installed, else shown as text."""
     from keras_gans.zoo import publish
 
     try:
         text = publish.model_card(card)
     except KeyError:  # a preset or a run that was never published: no measured card
         text = f"# {card.get('name', 'model')}\n\n{card.get('description', '')}\n\nNot published: no measured card.\n\n{card.get('note', '')}"
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("![")).replace("<", "&lt;")
-    if render is None:
-        try:
-            import markdown
-        except ImportError:
-            return f"<pre>{html.escape(text)}</pre>"
-        return markdown.markdown(text, extensions=["tables", "fenced_code"])
-    return render(text)
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("!["))
+    try:
+        import markdown
+    except ImportError:
+        return f"<pre>{html.escape(text)}</pre>"
+    return markdown.markdown(text.replace("<", "&lt;"), extensions=["tables", "fenced_code"])
 
 
 class DemoApp:
