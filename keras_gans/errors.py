@@ -28,12 +28,14 @@ def check_name(name, what="name"):
     return name
 
 
-def check_integer(value, what, minimum=None):
-    """``value`` as an int if it is an integer (not a bool or a float) of at least ``minimum``."""
+def check_integer(value, what, minimum=None, maximum=None):
+    """``value`` as an int if it is an integer (not a bool or a float) in [``minimum``, ``maximum``]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise UsageError(f"{what} must be an integer, got {value!r}.")
-    if minimum is not None and value < minimum:
-        raise UsageError(f"{what} must be at least {minimum}, got {value}.")
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        bounds = (f"be at least {minimum}" if maximum is None
+                  else f"lie in [{'-inf' if minimum is None else minimum}, {maximum}]")
+        raise UsageError(f"{what} must {bounds}, got {value}.")
     return int(value)
 
 

@@ -77,6 +77,11 @@ def fit_to_side(image, side):
     return np.asarray(resized, np.uint8).reshape(side, side, channels)
 
 
+def direction_domains(direction, domain_names=("A", "B")):
+    """(source, target) names of a translation ``direction`` between domains named ``domain_names``."""
+    return tuple(domain_names) if direction == "a_to_b" else tuple(domain_names[::-1])
+
+
 class Translating:
     """``translate`` for a translation generator; subclasses set ``name``, ``image_shape``
     (``(S, S, C)``) and ``directions`` and define ``_translate(images, direction)``: uint8
@@ -88,8 +93,7 @@ class Translating:
         """uint8 ``[N, S, S, C]`` translations of ``images``: a uint8 array ``[N, H, W, C]``, a list
         of uint8 ``[H, W, C]`` arrays, an image file or folder, or a list of files. Pictures of any
         size are resized to the model's ``S x S`` first."""
-        if direction not in self.directions:
-            raise UsageError(f"{self.name} translates {' and '.join(self.directions)}; got direction={direction!r}.")
+        self.check_direction(direction)
         batch_size = check_integer(self.batch_size if batch_size is None else batch_size, "batch_size", minimum=1)
         batch_size = min(batch_size, getattr(self, "static_batch", None) or batch_size)  # a fixed-batch TFLite file
         side, _, channels = self.image_shape
@@ -97,6 +101,11 @@ class Translating:
         out = [self._translate(np.stack(pictures[start : start + batch_size]), direction)
                for start in range(0, len(pictures), batch_size)]
         return np.concatenate(out)
+
+    def check_direction(self, direction):
+        """One line naming the directions this model has, unless it has ``direction``."""
+        if direction not in self.directions:
+            raise UsageError(f"{self.name} translates {' and '.join(self.directions)}; got direction={direction!r}.")
 
     def _pictures(self, images, channels):
         """The pictures ``images`` names or holds, as uint8 ``[H, W, channels]`` arrays."""

@@ -29,9 +29,9 @@ import urllib.parse
 import numpy as np
 
 from keras_gans import zoo
-from keras_gans.errors import KerasGansError, UsageError, first_line
+from keras_gans.errors import KerasGansError, UsageError, check_integer, check_number, first_line
 from keras_gans.images import grid, png_bytes
-from keras_gans.translating import fit_to_side, read_image
+from keras_gans.translating import direction_domains, fit_to_side, read_image
 
 PAGE_FILES = {"/": ("index.html", "text/html; charset=utf-8"),
               "/demo.js": ("demo.js", "text/javascript; charset=utf-8"),
@@ -66,9 +66,7 @@ def _integer(query, name, default=None, minimum=None, maximum=None):
         value = int(text)
     except ValueError:
         raise UsageError(f"{name} must be an integer, got {text!r}.") from None
-    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise UsageError(f"{name} must lie in [{minimum}, {maximum}], got {value}.")
-    return value
+    return check_integer(value, name, minimum, maximum)
 
 
 def _number(query, name):
@@ -79,9 +77,7 @@ def _number(query, name):
         value = float(text)
     except ValueError:
         raise UsageError(f"{name} must be a number, got {text!r}.") from None
-    if not np.isfinite(value):
-        raise UsageError(f"{name} must be a finite number, got {text!r}.")
-    return value
+    return check_number(value, name)
 
 
 def card_html(card):
@@ -151,10 +147,9 @@ class DemoApp:
         about = {"name": reference, "title": model.name, "description": card.get("description", ""),
                  "image_shape": list(model.image_shape), "card_html": card_html(card)}
         if isinstance(model, zoo.Translator):
-            names = card.get("domain_names", ["A", "B"])
-            labels = {"a_to_b": f"{names[0]} -> {names[1]}", "b_to_a": f"{names[1]} -> {names[0]}"}
-            return {**about, "kind": "translator",
-                    "directions": [{"value": d, "label": labels[d]} for d in model.directions]}
+            names = card.get("domain_names", ("A", "B"))
+            return {**about, "kind": "translator", "directions": [
+                {"value": d, "label": " -> ".join(direction_domains(d, names))} for d in model.directions]}
         truncation = "w" if model.styles else TRUNCATION_FAMILIES.get(card.get("family"))
         return {**about, "kind": "generator", "class_names": list(model.class_names) or
                 [str(k) for k in range(model.num_classes)], "truncation": truncation,
@@ -223,8 +218,7 @@ class DemoApp:
         if not isinstance(model, zoo.Translator):
             raise UsageError(f"{model.name} generates from noise; upload pictures to an image-to-image entry.")
         direction = query.get("direction") or model.directions[0]
-        if direction not in model.directions:  # before reading the upload: the cheaper line first
-            raise UsageError(f"{model.name} translates {' and '.join(model.directions)}; got direction={direction!r}.")
+        model.check_direction(direction)  # before reading the upload: the cheaper line first
         name = query.get("name") or "the upload"
         if not body:
             raise UsageError("The upload is empty: choose a PNG or JPEG picture.")

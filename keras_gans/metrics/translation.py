@@ -23,7 +23,7 @@ translations by eye only; this project's stand-ins, for each direction the trans
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import data, images
+from keras_gans import data, images, translating
 from keras_gans.errors import UsageError
 from keras_gans.metrics import classifier, feature_nets, segmentation
 from keras_gans.metrics.fid import frechet_distance
@@ -122,7 +122,7 @@ class UnpairedEvaluator:
             results.update(self._scores(metrics, direction, features, logits))
         return results
 
-    def reference(self, metrics=METRICS["unpaired"], directions=("a_to_b", "b_to_a")):
+    def reference(self, metrics=METRICS["unpaired"], directions=translating.DIRECTIONS):
         """Real target test images in place of translations: all of them classified, and for FID
         the even-numbered ones against the odd-numbered ones."""
         results = {}

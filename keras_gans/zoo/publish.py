@@ -18,6 +18,7 @@ from absl import app, flags
 
 from keras_gans import files, train
 from keras_gans.errors import UsageError, check_name
+from keras_gans.translating import DIRECTIONS, direction_domains
 
 
 def define_flags():
@@ -66,7 +67,8 @@ def metric_label(key, class_names, domain_names=("A", "B")):
     """A card's name for a metric key; ``intra_fid_<c>`` names class c, ``*_a_to_b`` the domains."""
     if key.startswith("intra_fid_") and class_names:
         return f"intra-FID, {class_names[int(key.rsplit('_', 1)[1])]}"
-    for direction, (source, target) in (("a_to_b", domain_names), ("b_to_a", domain_names[::-1])):
+    for direction in DIRECTIONS:
+        source, target = direction_domains(direction, domain_names)
         if key.endswith(f"_{direction}"):
             what = {"target_domain": f"classified as {target}", "fid": f"FID to real {target} (domain features)"}
             return f"{source} -> {target}: {what[key[: -len(direction) - 1]]}"
@@ -113,9 +115,8 @@ def translation_bar_text(card):
 def translator_card(card):
     """The model card (Markdown) of an image-to-image entry."""
     report = card["metrics"]
-    names = card.get("domain_names", ["A", "B"])
-    directions = ", ".join(f"`{d}` ({names[0]} -> {names[1]})" if d == "a_to_b" else f"`{d}` ({names[1]} -> {names[0]})"
-                           for d in card["directions"])
+    names = card.get("domain_names", ("A", "B"))
+    directions = ", ".join(f"`{d}` ({' -> '.join(direction_domains(d, names))})" for d in card["directions"])
     columns = ("input | translation | real target" if card["data_kind"] == "paired"
                else "input | translation | translated back, for each direction")
     return f"""# {card['name']}
