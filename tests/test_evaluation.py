@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -236,3 +237,90 @@ def test_train_classifier_flags_come_from_the_recipe_and_refuse_bad_values():
     bad = subprocess.run([sys.executable, "-m", "keras_gans.metrics.train_classifier", "--batch_size=0"],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode != 0 and "batch_size" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _random_batch_statistics(network, seed):
+    rng = np.random.default_rng(seed)
+    for layer in network.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.moving_mean.assign(rng.normal(0, 3, layer.moving_mean.shape).astype(np.float32))
+            layer.moving_variance.assign(rng.uniform(0.1, 9, layer.moving_variance.shape).astype(np.float32))
+
+
+def test_recomputed_batch_statistics_normalise_each_layer_over_the_images():
+    """After recomputing, every batch norm layer (gamma 1, beta 0 as built) maps its input over the
+    images to mean 0 and variance var/(var+eps) per channel in inference mode, whatever the
+    statistics were before; in batches or all at once alike."""
+    images = np.random.default_rng(0).uniform(-1, 1, (40, 32, 32, 3)).astype(np.float32)
+    network = classifier.build_classifier((32, 32, 3), 2, width=4)
+    _random_batch_statistics(network, 1)
+    classifier.recompute_batch_statistics(network, images, batch_size=7)
+    norms = [layer for layer in network.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    assert len(norms) == 4
+    for layer in norms:
+        inputs = np.asarray(keras.Model(network.inputs, layer.input)(images, training=False), np.float64)
+        outputs = np.asarray(keras.Model(network.inputs, layer.output)(images, training=False), np.float64)
+        variance = inputs.reshape(-1, inputs.shape[-1]).var(axis=0)
+        np.testing.assert_allclose(outputs.reshape(-1, outputs.shape[-1]).mean(axis=0), 0, atol=1e-4)
+        np.testing.assert_allclose(outputs.reshape(-1, outputs.shape[-1]).var(axis=0),
+                                   variance / (variance + layer.epsilon), rtol=1e-3)
+    at_once = classifier.build_classifier((32, 32, 3), 2, width=4)
+    at_once.set_weights(network.get_weights())
+    _random_batch_statistics(at_once, 2)
+    classifier.recompute_batch_statistics(at_once, images, batch_size=500)
+    for ours, theirs in zip(network.get_weights(), at_once.get_weights()):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-6)
+
+
+def test_an_ensemble_averages_its_members_logits_and_concatenates_their_features(tmp_path):
+    images = np.random.default_rng(0).uniform(-1, 1, (10, 16, 16, 3)).astype(np.float32)
+    keras.utils.set_random_seed(0)
+    members = [classifier.build_classifier((16, 16, 3), 2, width=4, global_pool=True) for _ in range(3)]
+    for index, member in enumerate(members):  # biases away from 0, so their mean is checked too
+        head = member.get_layer("logits")
+        head.set_weights([head.get_weights()[0], np.array([index, -2.0 * index], np.float32)])
+    model = classifier.ensemble(members)
+    expected = np.mean([np.asarray(member(images, training=False)) for member in members], axis=0)
+    np.testing.assert_allclose(np.asarray(model(images, training=False)), expected, rtol=1e-5, atol=1e-5)
+    path = classifier.save_shipped(model, {"features_layer": classifier.FEATURES_LAYER}, "toy", str(tmp_path))
+    network = feature_nets.FeatureNetwork(keras.saving.load_model(path), classifier.FEATURES_LAYER, "toy")
+    features, logits = network.embed(images)
+    np.testing.assert_allclose(logits, expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(features, np.concatenate([feature_nets.FeatureNetwork(
+        member, classifier.FEATURES_LAYER, "member").embed(images)[0] for member in members], axis=1), rtol=1e-5, atol=1e-5)
+    with pytest.raises(UsageError, match="at least two members"):
+        classifier.ensemble(members[:1])
+    with pytest.raises(UsageError, match="different shapes"):
+        classifier.ensemble([members[0], classifier.build_classifier((8, 8, 3), 2, width=4)])
+
+
+def test_assemble_classifier_cli_ships_an_ensemble_of_trained_members(shared_data, tmp_path):
+    """Members as `train_classifier --out_dir` writes them; the shipped ensemble's stated test
+    accuracy is what its file scores, and bad input is one line."""
+    from keras_gans.metrics import assemble_classifier
+
+    folder = str(shared_data / "summer2winter_yosemite_subset")
+    member_dirs = []
+    for seed in range(2):
+        keras.utils.set_random_seed(seed)
+        network = classifier.build_classifier((16, 16, 3), 2, width=4, global_pool=True)
+        member_dirs.append(str(tmp_path / f"seed{seed}"))
+        classifier.save_shipped(network, {"class_names": ["summer", "winter"], "image_shape": [16, 16, 3],
+                                          "test_accuracy": 0.5, "recipe": {**classifier.RECIPE, "seed": seed}},
+                                "summer2winter", member_dirs[-1])
+    done = subprocess.run([sys.executable, "-m", "keras_gans.metrics.assemble_classifier", "--dataset=summer2winter",
+                           f"--data_dir={folder}", f"--members={','.join(member_dirs)}", f"--out_dir={tmp_path / 'out'}"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    model, metadata = classifier.load_shipped("summer2winter", str(tmp_path / "out"))
+    images, labels, _ = classifier.load_split("summer2winter", folder, "test", 16)
+    assert metadata["test_accuracy"] == pytest.approx(classifier.accuracy(model, images, labels), abs=1e-6)
+    assert [m["recipe"]["seed"] for m in metadata["members"]] == [0, 1]
+    assert metadata["batch_statistics"].startswith("recomputed")
+    with pytest.raises(UsageError, match="Pass --dataset and --data_dir"):
+        assemble_classifier.assemble("summer2winter", None, member_dirs)
+    with pytest.raises(UsageError, match="No domain classifier is shipped for 'summer2winter'"):
+        assemble_classifier.assemble("summer2winter", folder, [str(tmp_path / "nowhere")] * 2)
+    bad = subprocess.run([sys.executable, "-m", "keras_gans.metrics.assemble_classifier", "--dataset=summer2winter",
+                          f"--data_dir={folder}", "--members=" + member_dirs[0]], capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 1 and "at least two members" in bad.stderr and "Traceback" not in bad.stderr
