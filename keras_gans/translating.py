@@ -79,6 +79,8 @@ def fit_to_side(image, side):
 
 def direction_domains(direction, domain_names=("A", "B")):
     """(source, target) names of a translation ``direction`` between domains named ``domain_names``."""
+    if direction not in DIRECTIONS:
+        raise UsageError(f"Unknown direction {direction!r}; known: {', '.join(DIRECTIONS)}.")
     return tuple(domain_names) if direction == "a_to_b" else tuple(domain_names[::-1])
 
 

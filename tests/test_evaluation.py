@@ -321,6 +321,15 @@ def test_assemble_classifier_cli_ships_an_ensemble_of_trained_members(shared_dat
         assemble_classifier.assemble("summer2winter", None, member_dirs)
     with pytest.raises(UsageError, match="No domain classifier is shipped for 'summer2winter'"):
         assemble_classifier.assemble("summer2winter", folder, [str(tmp_path / "nowhere")] * 2)
+    classifier.save_shipped(classifier.build_classifier((8, 8, 3), 2, width=4), {
+        "class_names": ["summer", "winter"], "recipe": classifier.RECIPE, "test_accuracy": 0.5}, "summer2winter",
+        str(tmp_path / "small"))
+    with pytest.raises(UsageError, match=r"differ in classes .* or image shapes \[\(8, 8, 3\), \(16, 16, 3\)\]"):
+        assemble_classifier.assemble("summer2winter", folder, [member_dirs[0], str(tmp_path / "small")])
+    classifier.save_shipped(classifier.build_classifier((16, 16, 3), 2, width=4), {}, "summer2winter",
+                            str(tmp_path / "bare"))
+    with pytest.raises(UsageError, match=r"bare holds no classifier .* lacks \['class_names', 'recipe', 'test_accuracy'\]"):
+        assemble_classifier.assemble("summer2winter", folder, [member_dirs[0], str(tmp_path / "bare")])
     bad = subprocess.run([sys.executable, "-m", "keras_gans.metrics.assemble_classifier", "--dataset=summer2winter",
                           f"--data_dir={folder}", "--members=" + member_dirs[0]], capture_output=True, text=True, timeout=300)
     assert bad.returncode == 1 and "at least two members" in bad.stderr and "Traceback" not in bad.stderr

@@ -137,6 +137,9 @@ def test_bad_files_and_directions_are_one_clear_line(presets, tmp_path):
         model.translate(str(tmp_path / "missing.png"))
     with pytest.raises(UsageError, match="small_pix2pix translates a_to_b; got direction='b_to_a'"):
         model.translate(pictures(1, 32, 32), direction="b_to_a")
+    assert translating.direction_domains("b_to_a", ("summer", "winter")) == ("winter", "summer")
+    with pytest.raises(UsageError, match="Unknown direction 'sideways'; known: a_to_b, b_to_a"):
+        translating.direction_domains("sideways")
 
 
 def test_a_cyclegan_logdir_loads_both_generators(presets, tmp_path):
