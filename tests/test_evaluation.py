@@ -324,8 +324,13 @@ def test_assemble_classifier_cli_ships_an_ensemble_of_trained_members(shared_dat
     classifier.save_shipped(classifier.build_classifier((8, 8, 3), 2, width=4), {
         "class_names": ["summer", "winter"], "recipe": classifier.RECIPE, "test_accuracy": 0.5}, "summer2winter",
         str(tmp_path / "small"))
-    with pytest.raises(UsageError, match=r"differ in classes .* or image shapes \[\(8, 8, 3\), \(16, 16, 3\)\]"):
+    with pytest.raises(UsageError, match=r"different shapes \[\(8, 8, 3\), \(16, 16, 3\)\]"):
         assemble_classifier.assemble("summer2winter", folder, [member_dirs[0], str(tmp_path / "small")])
+    classifier.save_shipped(classifier.build_classifier((16, 16, 3), 2, width=4), {
+        "class_names": ["day", "night"], "recipe": classifier.RECIPE, "test_accuracy": 0.5}, "summer2winter",
+        str(tmp_path / "other"))
+    with pytest.raises(UsageError, match=r"differ in classes \[\('day', 'night'\), \('summer', 'winter'\)\]"):
+        assemble_classifier.assemble("summer2winter", folder, [member_dirs[0], str(tmp_path / "other")])
     classifier.save_shipped(classifier.build_classifier((16, 16, 3), 2, width=4), {}, "summer2winter",
                             str(tmp_path / "bare"))
     with pytest.raises(UsageError, match=r"bare holds no classifier .* lacks \['class_names', 'recipe', 'test_accuracy'\]"):

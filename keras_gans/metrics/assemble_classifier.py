@@ -30,19 +30,15 @@ def assemble(dataset, data_dir, member_dirs):
     """(ensemble model, its metadata) of the classifiers of ``dataset`` in ``member_dirs``."""
     if not dataset or not data_dir:
         raise UsageError("Pass --dataset and --data_dir (its training images recompute the batch statistics).")
-    if len(member_dirs) < 2:
-        raise UsageError(f"An ensemble needs at least two members, got {len(member_dirs)}: pass --members=DIR,DIR,...")
     members = [classifier.load_shipped(dataset, folder) for folder in member_dirs]
     for folder, (network, metadata) in zip(member_dirs, members):
         missing = {"class_names", "recipe", "test_accuracy"} - set(metadata)
         if missing:
             raise UsageError(f"{folder} holds no classifier that train_classifier wrote: its metadata lacks {sorted(missing)}.")
+    side = classifier.members_image_shape([network for network, _ in members])[0]
     class_names = {tuple(metadata["class_names"]) for _, metadata in members}
-    shapes = {tuple(network.inputs[0].shape[1:]) for network, _ in members}
-    if len(class_names) != 1 or len(shapes) != 1:
-        raise UsageError(f"The members differ in classes {sorted(class_names)} or image shapes {sorted(shapes)}: "
-                         "give classifiers of one dataset and recipe.")
-    side = shapes.pop()[0]
+    if len(class_names) != 1:
+        raise UsageError(f"The members differ in classes {sorted(class_names)}: give classifiers of one dataset.")
     train_images, _, _ = classifier.load_split(dataset, data_dir, "train", side)
     test_images, test_labels, _ = classifier.load_split(dataset, data_dir, "test", side)
     networks = [classifier.recompute_batch_statistics(network, train_images) for network, _ in members]

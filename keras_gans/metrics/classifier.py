@@ -162,12 +162,7 @@ def ensemble(members):
     A member's logits are a dense layer of its features (its dropout is off at inference), so the
     mean is one dense layer of the concatenation: their kernels stacked over K, their biases' mean.
     The features are 128 x K wide: FID on them is comparable only with FIDs of the same ensemble."""
-    if len(members) < 2:
-        raise UsageError(f"An ensemble needs at least two members, got {len(members)}.")
-    shapes = {tuple(member.inputs[0].shape[1:]) for member in members}
-    if len(shapes) != 1:
-        raise UsageError(f"The members take images of different shapes {sorted(shapes)}: give members of one recipe.")
-    image = keras.Input(shapes.pop(), name="image")
+    image = keras.Input(members_image_shape(members), name="image")
     features = keras.layers.Concatenate(name=FEATURES_LAYER)([
         keras.Model(member.inputs, member.get_layer(FEATURES_LAYER).output, name=f"member_{index}")(image)
         for index, member in enumerate(members)])
@@ -177,6 +172,16 @@ def ensemble(members):
     logits_layer.set_weights([np.concatenate([head.get_weights()[0] for head in heads]) / len(heads),
                               np.mean([head.get_weights()[1] for head in heads], axis=0)])
     return model
+
+
+def members_image_shape(members):
+    """The one image shape that the ``members`` of an `ensemble` take; a clear refusal otherwise."""
+    if len(members) < 2:
+        raise UsageError(f"An ensemble needs at least two members, got {len(members)}: pass --members=DIR,DIR,...")
+    shapes = {tuple(member.inputs[0].shape[1:]) for member in members}
+    if len(shapes) != 1:
+        raise UsageError(f"The members take images of different shapes {sorted(shapes)}: give members of one recipe.")
+    return shapes.pop()
 
 
 def accuracy(model, images, labels, batch_size=500):
