@@ -108,7 +108,10 @@ def test_the_shipped_season_classifier_tells_held_out_summer_from_winter(shared_
                                               "test", metadata["image_shape"][0])
     accuracy = classifier.accuracy(model, images, labels)
     assert accuracy == pytest.approx(metadata["test_accuracy"], abs=1e-3)
-    assert accuracy >= 0.65  # 0.691 when shipped (BUILD_NOTES.md: a provisional judge), on the 547 test photos
+    # 0.691 on the 547 test photos when shipped: the eight-seed ensemble that BUILD_NOTES.md (issue 20)
+    # fixed before it measured the CycleGAN entry, each member's batch statistics recomputed.
+    assert accuracy >= 0.69
+    assert len(metadata["members"]) == 8 and metadata["batch_statistics"].startswith("recomputed")
 
 
 def identity(side, name="identity"):
