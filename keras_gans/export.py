@@ -285,9 +285,21 @@ def parity_report(generator, artifact_images, kind, labels):
     return report
 
 
-def _check(report, path):
+def _settle(report, moves):
+    """Moves each checked artifact (``{candidate: final path}``) onto its final path when the parity
+    report passed; otherwise to ``<stem>.rejected<ext>``, where nothing loads it, and raises
+    `ParityError`. What was at a final path stays until a replacement passes."""
+    def rejected(final):
+        stem, ext = os.path.splitext(final)
+        return f"{stem}.rejected{ext}"
+
+    targets = {candidate: final if report["passed"] else rejected(final) for candidate, final in moves.items()}
+    for candidate, target in targets.items():
+        files.remove(target)
+        os.replace(candidate, target)
     if not report["passed"]:
-        raise ParityError(f"{path} misses its parity target: {json.dumps(report)}")
+        final = next(iter(moves.values()))
+        raise ParityError(f"{final} misses its parity target; set aside as {rejected(final)}: {json.dumps(report)}")
 
 
 def export_saved_model(model, out, version=1, name=None):
@@ -298,12 +310,16 @@ def export_saved_model(model, out, version=1, name=None):
     generator = _generator(model)
     name = check_name(name or generator.name, "the model name")
     path = os.path.join(out, name, str(version))
+    # Written and checked under a name TF Serving skips (it loads numeric version folders only), then
+    # moved into place: a version that misses its target is never served.
+    candidate = f"{path}.unchecked"
+    files.remove(candidate)
     translates = _is_translator(generator)
-    (translation_archive if translates else export_archive)(generator).write_out(path, verbose=False)
+    (translation_archive if translates else export_archive)(generator).write_out(candidate, verbose=False)
     # The card rides in assets/, which TF Serving copies with the model and never reads.
-    with open(os.path.join(path, "assets", "model_card.json"), "w") as f:
+    with open(os.path.join(candidate, "assets", "model_card.json"), "w") as f:
         json.dump(_model_card(generator), f, indent=2)
-    loaded = tf.saved_model.load(path)
+    loaded = tf.saved_model.load(candidate)
     if translates:
         report = translation_parity_report(
             generator, lambda pictures, direction: loaded.signatures[direction](images=tf.constant(pictures))["images"].numpy(),
@@ -313,10 +329,10 @@ def export_saved_model(model, out, version=1, name=None):
         inputs = {"z": tf.constant(z)} | ({"label": tf.constant(labels)} if labels is not None else {})
         images = loaded.signatures["serving_default"](**inputs)["images"].numpy()
         report = parity_report(generator, images, "saved_model", labels)
-    os.makedirs(os.path.join(path, "assets.extra"), exist_ok=True)
-    with open(os.path.join(path, "assets.extra", "parity.json"), "w") as f:
+    os.makedirs(os.path.join(candidate, "assets.extra"), exist_ok=True)
+    with open(os.path.join(candidate, "assets.extra", "parity.json"), "w") as f:
         json.dump(report, f, indent=2)
-    _check(report, path)
+    _settle(report, {candidate: path})
     return path
 
 
@@ -425,8 +441,9 @@ def export_tflite(model, out, quantize="none", static_batch=None, name=None, cal
     content = convert_to_tflite(generator, quantize, static_batch, calibration)  # before anything is written
     folder = os.path.join(out, "tflite")
     os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, f"{name}_{quantize}{f'_batch{static_batch}' if static_batch else ''}.tflite")
-    sidecar_path = path[: -len(".tflite")] + ".json"
+    stem = os.path.join(folder, f"{name}_{quantize}{f'_batch{static_batch}' if static_batch else ''}")
+    # Written and checked as <stem>.unchecked.*, then moved into place or aside (`_settle`).
+    path, sidecar_path = f"{stem}.unchecked.tflite", f"{stem}.unchecked.json"
     sidecar = {"model_card": _model_card(generator), "quantize": quantize, "static_batch": static_batch}
     if quantize == "int8":
         sidecar["calibration"] = (f"{sum(map(len, calibration.values()))} training inputs from {calibration_data}"
@@ -445,8 +462,27 @@ def export_tflite(model, out, quantize="none", static_batch=None, name=None, cal
     sidecar["size_bytes"] = os.path.getsize(path)
     with files.atomic_write(sidecar_path) as temporary, open(temporary, "w") as f:
         json.dump(sidecar, f, indent=2)
-    _check(sidecar["parity"], path)
-    return path
+    _settle(sidecar["parity"], {path: f"{stem}.tflite", sidecar_path: f"{stem}.json"})
+    return f"{stem}.tflite"
+
+
+def export_all(generator, out, formats, quantizations, version=1, static_batch=None, name=None, calibration_data=None):
+    """Each format (and TFLite quantization) in turn, printing each path; one that misses its parity
+    target is set aside and reported, and the others are still made. Returns how many missed."""
+    exports = []
+    if "saved_model" in formats:
+        exports.append(("SavedModel", lambda: export_saved_model(generator, out, version, name)))
+    if "tflite" in formats:
+        exports += [("TFLite", lambda quantize=quantize: export_tflite(generator, out, quantize, static_batch, name,
+                                                                      calibration_data)) for quantize in quantizations]
+    missed = 0
+    for kind, make in exports:
+        try:
+            print(f"{kind}:", make())
+        except ParityError as error:
+            print(f"error: {error}", file=sys.stderr)
+            missed += 1
+    return missed
 
 
 def define_flags():
@@ -481,16 +517,12 @@ def main(argv):
         if flags.FLAGS.calibration_data and "int8" not in flags.FLAGS.quantize:
             raise UsageError("--calibration_data calibrates the int8 TFLite file: add int8 to --quantize, or drop it.")
         generator = _generator(flags.FLAGS.model)
-        if "saved_model" in flags.FLAGS.formats:
-            print("SavedModel:", export_saved_model(generator, flags.FLAGS.out, flags.FLAGS.version, flags.FLAGS.name))
-        if "tflite" in flags.FLAGS.formats:
-            for quantize in flags.FLAGS.quantize:
-                print("TFLite:", export_tflite(generator, flags.FLAGS.out, quantize, flags.FLAGS.static_batch,
-                                               flags.FLAGS.name, flags.FLAGS.calibration_data))
+        missed = export_all(generator, flags.FLAGS.out, flags.FLAGS.formats, flags.FLAGS.quantize, flags.FLAGS.version,
+                            flags.FLAGS.static_batch, flags.FLAGS.name, flags.FLAGS.calibration_data)
     except KerasGansError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    return 0
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import shutil
 
 
 @contextlib.contextmanager
@@ -20,3 +21,11 @@ def atomic_write(path):
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
+
+
+def remove(path):
+    """Removes a file or a folder tree, if there is one."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        os.remove(path)

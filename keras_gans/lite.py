@@ -44,15 +44,21 @@ def _padded(rows, static_batch):
 
 
 def _sidecar_card(path):
-    """The model card in the JSON `keras_gans.export` writes beside a ``.tflite`` file ({} if none)."""
+    """The model card in the JSON `keras_gans.export` writes beside a ``.tflite`` file ({} if none);
+    refuses a file whose parity check failed."""
     sidecar = path[: -len(".tflite")] + ".json"
     if not os.path.isfile(sidecar):
         return {}
     try:
         with open(sidecar) as f:
-            return json.load(f).get("model_card", {})
+            content = json.load(f)
+        card, parity = content.get("model_card", {}), content.get("parity", {})
     except (ValueError, AttributeError) as error:
         raise UsageError(f"{sidecar} is not a keras_gans model card ({first_line(error)}).") from None
+    if parity.get("passed") is False:
+        raise UsageError(f"{path} missed its parity target when exported ({sidecar} has the report); "
+                         "use a quantization that passed, e.g. --quantize=float16.")
+    return card
 
 
 class LiteGenerator(sampling.Sampler):

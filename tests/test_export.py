@@ -160,11 +160,45 @@ def test_static_batch_export_pads_the_last_batch(conditional, tmp_path):
     np.testing.assert_allclose(lite.sample(6, seed=3).astype(int), generator.sample(6, seed=3).astype(int), atol=1)
 
 
-def test_a_missed_parity_target_fails_loudly(conditional, tmp_path, monkeypatch):
+def test_a_saved_model_that_misses_its_target_is_set_aside_where_serving_cannot_load_it(conditional, tmp_path,
+                                                                                           monkeypatch):
     generator, _, _ = conditional
+    good = export.export_saved_model(generator, str(tmp_path), version=1)
     monkeypatch.setitem(export.LEVEL_TARGETS, "saved_model", -1)
-    with pytest.raises(export.ParityError, match="misses its parity target"):
-        export.export_saved_model(generator, str(tmp_path))
+    for version in (1, 2):
+        with pytest.raises(export.ParityError, match=f"misses its parity target.*set aside as .*{version}\\.rejected"):
+            export.export_saved_model(generator, str(tmp_path), version=version)
+    # TF Serving loads the numeric folders only: it sees the version that passed, as it was.
+    assert sorted(os.listdir(tmp_path / "tiny_cgan")) == ["1", "1.rejected", "2.rejected"]
+    assert json.load(open(os.path.join(good, "assets.extra", "parity.json")))["passed"]
+    rejected = tmp_path / "tiny_cgan" / "2.rejected" / "assets.extra" / "parity.json"
+    assert json.load(open(rejected))["passed"] is False
+
+
+def test_an_artifact_that_misses_its_target_leaves_the_others_made(conditional, tmp_path, monkeypatch, capsys):
+    generator, _, _ = conditional
+    monkeypatch.setitem(export.LEVEL_TARGETS, "none", -1)
+    assert export.export_all(generator, str(tmp_path), ["saved_model", "tflite"], ["none", "float16"]) == 1
+    assert sorted(os.listdir(tmp_path / "tflite")) == ["tiny_cgan_float16.json", "tiny_cgan_float16.tflite",
+                                                      "tiny_cgan_none.rejected.json", "tiny_cgan_none.rejected.tflite"]
+    assert os.listdir(tmp_path / "tiny_cgan") == ["1"]
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 1 and errors[0].startswith("error: ") and "tiny_cgan_none.tflite misses its parity" in errors[0]
+
+
+def test_a_tflite_model_that_misses_its_target_is_set_aside_and_refused_by_the_loader(conditional, tmp_path,
+                                                                                      monkeypatch):
+    generator, _, _ = conditional
+    good = export.export_tflite(generator, str(tmp_path), "none")
+    monkeypatch.setitem(export.LEVEL_TARGETS, "none", -1)
+    with pytest.raises(export.ParityError, match="misses its parity target.*set aside as .*tiny_cgan_none\\.rejected\\.tflite"):
+        export.export_tflite(generator, str(tmp_path), "none")
+    assert sorted(os.listdir(tmp_path / "tflite")) == ["tiny_cgan_none.json", "tiny_cgan_none.rejected.json",
+                                                      "tiny_cgan_none.rejected.tflite", "tiny_cgan_none.tflite"]
+    assert json.load(open(good[: -len(".tflite")] + ".json"))["parity"]["passed"]
+    LiteGenerator(good).sample(2, labels=1, seed=0)
+    with pytest.raises(UsageError, match="missed its parity target when exported"):
+        LiteGenerator(str(tmp_path / "tflite" / "tiny_cgan_none.rejected.tflite"))
 
 
 # -- the client, against what TF Serving would do with its requests -------------------------------
