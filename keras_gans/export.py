@@ -11,6 +11,12 @@ Keras model:
     OUT/tflite/<name>_<quantize>.tflite   builtin ops only
     OUT/tflite/<name>_<quantize>.json     its model card and parity report
 
+each written under a candidate name (``<version>.unchecked``, ``<stem>.unchecked.*``), checked, and
+moved into place only if it meets its parity target; otherwise it is set aside as
+``<version>.rejected`` / ``<stem>.rejected.*`` (TF Serving loads numeric versions only, and
+`keras_gans.lite` refuses a file whose report failed), and the command goes on with the other
+artifacts and exits 1.
+
 Signatures of the SavedModel:
     serving_default(z float32 [batch, latent_dim], label int32 [batch])
         -> images uint8 [batch, H, W, C], images_float float32 in [-1, 1]
@@ -28,6 +34,7 @@ translators their direction signatures) without these in-graph checks (assert op
 Model names must be one safe path component (`keras_gans.errors.check_name`).
 """
 
+import contextlib
 import json
 import os
 import sys
@@ -285,21 +292,37 @@ def parity_report(generator, artifact_images, kind, labels):
     return report
 
 
+def _rejected(final):
+    stem, ext = os.path.splitext(final)
+    return f"{stem}.rejected{ext}"
+
+
+@contextlib.contextmanager
+def _candidates(*paths):
+    """Removes the candidate files or folders ``paths`` (leftovers first, then whatever an export
+    that fails before `_settle` leaves), so an unchecked artifact never lingers to be loaded."""
+    for path in paths:
+        files.remove(path)
+    try:
+        yield
+    finally:
+        for path in paths:
+            files.remove(path)
+
+
 def _settle(report, moves):
     """Moves each checked artifact (``{candidate: final path}``) onto its final path when the parity
-    report passed; otherwise to ``<stem>.rejected<ext>``, where nothing loads it, and raises
-    `ParityError`. What was at a final path stays until a replacement passes."""
-    def rejected(final):
-        stem, ext = os.path.splitext(final)
-        return f"{stem}.rejected{ext}"
-
-    targets = {candidate: final if report["passed"] else rejected(final) for candidate, final in moves.items()}
-    for candidate, target in targets.items():
-        files.remove(target)
-        os.replace(candidate, target)
-    if not report["passed"]:
+    report passed, and removes an older rejected one; otherwise moves it to ``<stem>.rejected<ext>``,
+    where nothing loads it, and raises `ParityError`. What was at a final path stays until a
+    replacement passes."""
+    passed = report["passed"]
+    for candidate, final in moves.items():
+        files.replace(candidate, final if passed else _rejected(final))
+        if passed:
+            files.remove(_rejected(final))
+    if not passed:
         final = next(iter(moves.values()))
-        raise ParityError(f"{final} misses its parity target; set aside as {rejected(final)}: {json.dumps(report)}")
+        raise ParityError(f"{final} misses its parity target; set aside as {_rejected(final)}: {json.dumps(report)}")
 
 
 def export_saved_model(model, out, version=1, name=None):
@@ -313,26 +336,27 @@ def export_saved_model(model, out, version=1, name=None):
     # Written and checked under a name TF Serving skips (it loads numeric version folders only), then
     # moved into place: a version that misses its target is never served.
     candidate = f"{path}.unchecked"
-    files.remove(candidate)
     translates = _is_translator(generator)
-    (translation_archive if translates else export_archive)(generator).write_out(candidate, verbose=False)
-    # The card rides in assets/, which TF Serving copies with the model and never reads.
-    with open(os.path.join(candidate, "assets", "model_card.json"), "w") as f:
-        json.dump(_model_card(generator), f, indent=2)
-    loaded = tf.saved_model.load(candidate)
-    if translates:
-        report = translation_parity_report(
-            generator, lambda pictures, direction: loaded.signatures[direction](images=tf.constant(pictures))["images"].numpy(),
-            "saved_model")
-    else:
-        z, labels = parity_batch(generator)
-        inputs = {"z": tf.constant(z)} | ({"label": tf.constant(labels)} if labels is not None else {})
-        images = loaded.signatures["serving_default"](**inputs)["images"].numpy()
-        report = parity_report(generator, images, "saved_model", labels)
-    os.makedirs(os.path.join(candidate, "assets.extra"), exist_ok=True)
-    with open(os.path.join(candidate, "assets.extra", "parity.json"), "w") as f:
-        json.dump(report, f, indent=2)
-    _settle(report, {candidate: path})
+    with _candidates(candidate):
+        (translation_archive if translates else export_archive)(generator).write_out(candidate, verbose=False)
+        # The card rides in assets/, which TF Serving copies with the model and never reads.
+        with open(os.path.join(candidate, "assets", "model_card.json"), "w") as f:
+            json.dump(_model_card(generator), f, indent=2)
+        loaded = tf.saved_model.load(candidate)
+        if translates:
+            def translate(pictures, direction):
+                return loaded.signatures[direction](images=tf.constant(pictures))["images"].numpy()
+
+            report = translation_parity_report(generator, translate, "saved_model")
+        else:
+            z, labels = parity_batch(generator)
+            inputs = {"z": tf.constant(z)} | ({"label": tf.constant(labels)} if labels is not None else {})
+            images = loaded.signatures["serving_default"](**inputs)["images"].numpy()
+            report = parity_report(generator, images, "saved_model", labels)
+        os.makedirs(os.path.join(candidate, "assets.extra"), exist_ok=True)
+        with open(os.path.join(candidate, "assets.extra", "parity.json"), "w") as f:
+            json.dump(report, f, indent=2)
+        _settle(report, {candidate: path})
     return path
 
 
@@ -444,31 +468,33 @@ def export_tflite(model, out, quantize="none", static_batch=None, name=None, cal
     stem = os.path.join(folder, f"{name}_{quantize}{f'_batch{static_batch}' if static_batch else ''}")
     # Written and checked as <stem>.unchecked.*, then moved into place or aside (`_settle`).
     path, sidecar_path = f"{stem}.unchecked.tflite", f"{stem}.unchecked.json"
-    sidecar = {"model_card": _model_card(generator), "quantize": quantize, "static_batch": static_batch}
-    if quantize == "int8":
-        sidecar["calibration"] = (f"{sum(map(len, calibration.values()))} training inputs from {calibration_data}"
-                                  if calibration else "fixed synthetic inputs")
-    # The card goes first: LiteGenerator reads the classes from it.
-    with files.atomic_write(sidecar_path) as temporary, open(temporary, "w") as f:
-        json.dump(sidecar, f, indent=2)
-    with files.atomic_write(path) as temporary, open(temporary, "wb") as f:
-        f.write(content)
-    if _is_translator(generator):
-        lite = LiteTranslator(path)
-        sidecar["parity"] = translation_parity_report(generator, lite.translate, quantize)
-    else:
-        z, labels = parity_batch(generator)
-        sidecar["parity"] = parity_report(generator, LiteGenerator(path).generate(z, labels), quantize, labels)
-    sidecar["size_bytes"] = os.path.getsize(path)
-    with files.atomic_write(sidecar_path) as temporary, open(temporary, "w") as f:
-        json.dump(sidecar, f, indent=2)
-    _settle(sidecar["parity"], {path: f"{stem}.tflite", sidecar_path: f"{stem}.json"})
+    with _candidates(path, sidecar_path):
+        sidecar = {"model_card": _model_card(generator), "quantize": quantize, "static_batch": static_batch}
+        if quantize == "int8":
+            sidecar["calibration"] = (f"{sum(map(len, calibration.values()))} training inputs from {calibration_data}"
+                                      if calibration else "fixed synthetic inputs")
+        # The card goes first: LiteGenerator reads the classes from it.
+        with files.atomic_write(sidecar_path) as temporary, open(temporary, "w") as f:
+            json.dump(sidecar, f, indent=2)
+        with files.atomic_write(path) as temporary, open(temporary, "wb") as f:
+            f.write(content)
+        if _is_translator(generator):
+            lite = LiteTranslator(path)
+            sidecar["parity"] = translation_parity_report(generator, lite.translate, quantize)
+        else:
+            z, labels = parity_batch(generator)
+            sidecar["parity"] = parity_report(generator, LiteGenerator(path).generate(z, labels), quantize, labels)
+        sidecar["size_bytes"] = os.path.getsize(path)
+        with files.atomic_write(sidecar_path) as temporary, open(temporary, "w") as f:
+            json.dump(sidecar, f, indent=2)
+        _settle(sidecar["parity"], {path: f"{stem}.tflite", sidecar_path: f"{stem}.json"})
     return f"{stem}.tflite"
 
 
 def export_all(generator, out, formats, quantizations, version=1, static_batch=None, name=None, calibration_data=None):
     """Each format (and TFLite quantization) in turn, printing each path; one that misses its parity
-    target is set aside and reported, and the others are still made. Returns how many missed."""
+    target is set aside and reported, and the others are still made. Returns how many missed. Any
+    other error (bad input, a conversion the converter refuses) stops here, as the CLI reports it."""
     exports = []
     if "saved_model" in formats:
         exports.append(("SavedModel", lambda: export_saved_model(generator, out, version, name)))

@@ -29,3 +29,16 @@ def remove(path):
         shutil.rmtree(path)
     elif os.path.lexists(path):
         os.remove(path)
+
+
+def replace(source, target):
+    """Moves a file or folder onto ``target``. A file replaces the old one in one step; a folder
+    replaces an old folder by moving that aside first and removing it after."""
+    if not os.path.isdir(source) or not os.path.lexists(target):
+        os.replace(source, target)
+        return
+    old = os.path.join(os.path.dirname(target), f".old-{os.path.basename(target)}")
+    remove(old)
+    os.replace(target, old)
+    os.replace(source, target)
+    remove(old)

@@ -55,7 +55,7 @@ def _sidecar_card(path):
         card, parity = content.get("model_card", {}), content.get("parity", {})
     except (ValueError, AttributeError) as error:
         raise UsageError(f"{sidecar} is not a keras_gans model card ({first_line(error)}).") from None
-    if parity.get("passed") is False:
+    if isinstance(parity, dict) and parity.get("passed") is False:
         raise UsageError(f"{path} missed its parity target when exported ({sidecar} has the report); "
                          "use a quantization that passed, e.g. --quantize=float16.")
     return card

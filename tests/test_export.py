@@ -199,6 +199,14 @@ def test_a_tflite_model_that_misses_its_target_is_set_aside_and_refused_by_the_l
     LiteGenerator(good).sample(2, labels=1, seed=0)
     with pytest.raises(UsageError, match="missed its parity target when exported"):
         LiteGenerator(str(tmp_path / "tflite" / "tiny_cgan_none.rejected.tflite"))
+    # An export that fails on its way leaves no unchecked file; one that passes clears the rejected.
+    monkeypatch.setattr(export, "parity_report", lambda *args: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        export.export_tflite(generator, str(tmp_path), "none")
+    assert len(os.listdir(tmp_path / "tflite")) == 4
+    monkeypatch.undo()
+    export.export_tflite(generator, str(tmp_path), "none")
+    assert sorted(os.listdir(tmp_path / "tflite")) == ["tiny_cgan_none.json", "tiny_cgan_none.tflite"]
 
 
 # -- the client, against what TF Serving would do with its requests -------------------------------
