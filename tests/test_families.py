@@ -5,7 +5,9 @@ Checked for each family: shapes, one step changes G and D with finite losses, th
 trip in safe mode (`conftest.run_family_test`); one mixed-precision step; two replicas equal one
 device with every stabiliser it takes; each stabiliser accepted or refused with a clear error;
 the sampling hook (`keras_gans.zoo.Generator` sampling N(0, I) latents, with codes where the
-family has them); SavedModel export of its generator.
+family has them); SavedModel export of its generator. Mixed precision runs one policy per family
+and replica parity one family per path by default; the rest of both under ``slow`` (see
+`BFLOAT16_BY_DEFAULT` and `PARITY_COVERED_BY`).
 """
 
 import os
