@@ -288,8 +288,9 @@ def test_an_ensemble_averages_its_members_logits_and_concatenates_their_features
     np.testing.assert_allclose(logits, expected, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(features, np.concatenate([feature_nets.FeatureNetwork(
         member, classifier.FEATURES_LAYER, "member").embed(images)[0] for member in members], axis=1), rtol=1e-5, atol=1e-5)
-    with pytest.raises(UsageError, match="at least two members"):
+    with pytest.raises(UsageError, match="at least two members") as one_member:
         classifier.ensemble(members[:1])
+    assert "--members" not in str(one_member.value)  # a Python caller passed no flag
     with pytest.raises(UsageError, match="different shapes"):
         classifier.ensemble([members[0], classifier.build_classifier((8, 8, 3), 2, width=4)])
 
@@ -321,6 +322,8 @@ def test_assemble_classifier_cli_ships_an_ensemble_of_trained_members(shared_dat
         assemble_classifier.assemble("summer2winter", None, member_dirs)
     with pytest.raises(UsageError, match="No domain classifier is shipped for 'summer2winter'"):
         assemble_classifier.assemble("summer2winter", folder, [str(tmp_path / "nowhere")] * 2)
+    with pytest.raises(UsageError, match=r"at least two members, got 1: pass --members=DIR,DIR"):
+        assemble_classifier.assemble("summer2winter", folder, [str(tmp_path / "nowhere")])  # counted before loading
     classifier.save_shipped(classifier.build_classifier((8, 8, 3), 2, width=4), {
         "class_names": ["summer", "winter"], "recipe": classifier.RECIPE, "test_accuracy": 0.5}, "summer2winter",
         str(tmp_path / "small"))

@@ -30,6 +30,8 @@ def assemble(dataset, data_dir, member_dirs):
     """(ensemble model, its metadata) of the classifiers of ``dataset`` in ``member_dirs``."""
     if not dataset or not data_dir:
         raise UsageError("Pass --dataset and --data_dir (its training images recompute the batch statistics).")
+    if len(member_dirs) < 2:  # before loading any: a lone member is a typo in --members, not a broken file
+        raise UsageError(f"An ensemble needs at least two members, got {len(member_dirs)}: pass --members=DIR,DIR,...")
     members = [classifier.load_shipped(dataset, folder) for folder in member_dirs]
     for folder, (network, metadata) in zip(member_dirs, members):
         missing = {"class_names", "recipe", "test_accuracy"} - set(metadata)

@@ -177,7 +177,7 @@ def ensemble(members):
 def members_image_shape(members):
     """The one image shape that the ``members`` of an `ensemble` take; a clear refusal otherwise."""
     if len(members) < 2:
-        raise UsageError(f"An ensemble needs at least two members, got {len(members)}: pass --members=DIR,DIR,...")
+        raise UsageError(f"An ensemble needs at least two members, got {len(members)}: pass two or more classifiers.")
     shapes = {tuple(member.inputs[0].shape[1:]) for member in members}
     if len(shapes) != 1:
         raise UsageError(f"The members take images of different shapes {sorted(shapes)}: give members of one recipe.")
