@@ -7,9 +7,10 @@ et al. 2018 ("Are GANs Created Equal?") and StudioGAN do:
 Each family trains with its recipe (``zoo/recipes/<family>.flags``: the paper's hyper-parameters)
 except for what the benchmark holds equal: the dataset (at its own image size; the train command
 resizes it for families whose networks take another, and evaluation resizes their samples back),
-the batch size, and the budget in real images seen (``--images``; a step of a family with n_critic
-D steps sees n_critic batches, so it gets proportionally fewer steps). ``--train_flags`` adds flags
-to every run (e.g. ``--bfloat16``). One ``python -m keras_gans.train`` process per run, so a run
+the batch size, the budget in real images seen (``--images``; a step of a family with n_critic
+D steps sees n_critic batches, so it gets proportionally fewer steps), and the speed flags
+(``SPEED_FLAGS``: a recipe's are dropped). ``--train_flags`` adds flags to every run (e.g.
+``--bfloat16``). One ``python -m keras_gans.train`` process per run, so a run
 that fails or diverges is recorded as such and the others go on.
 
 Every run is then evaluated with `keras_gans.evaluate` on the domain features (``--num_samples``
@@ -44,6 +45,10 @@ IMAGE_FAMILIES = ("gan", "dcgan", "cgan", "acgan", "infogan", "lsgan", "wgan", "
 # Recipe flags the benchmark sets itself, the same for every family.
 HELD_EQUAL = ("model", "dataset", "data_dir", "image_size", "batch_size", "epochs", "steps", "seed", "logdir",
               "resume", "max_examples", "checkpoint_every")
+# Recipe flags that change how a step is computed, not the paper's method; a recipe may set them for its
+# own long run, but here only --train_flags does, for every family alike (BUILD_NOTES.md: --reuse_fakes
+# --bfloat16 cost FID over a full schedule).
+SPEED_FLAGS = ("reuse_fakes", "bfloat16", "mixed_precision", "jit_compile")
 METRICS = "fid,kid,pr,cond_acc,intra_fid,modes"
 # Table columns: (metric key, heading, digits); a family without a metric shows a blank.
 COLUMNS = (("fid", "FID", 2), ("kid", "KID", 4), ("precision", "precision", 3), ("recall", "recall", 3),
@@ -129,7 +134,7 @@ class Benchmark:
         return max(1, self.images // self.images_per_step(family))
 
     def command(self, family, seed):
-        recipe = {k: v for k, v in self.recipes[family].items() if k not in HELD_EQUAL}
+        recipe = {k: v for k, v in self.recipes[family].items() if k not in (*HELD_EQUAL, *SPEED_FLAGS)}
         # The held-equal flags come last, so neither the recipe nor --train_flags can override them.
         command = [sys.executable, "-m", "keras_gans.train", *(f"--{k}={v}" for k, v in recipe.items()),
                    *self.train_flags, f"--model={family}", f"--dataset={self.dataset}",

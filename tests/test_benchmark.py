@@ -32,6 +32,21 @@ def test_every_family_gets_the_same_images_and_batch_size_with_its_own_recipe(tm
     assert [arg for arg in stylegan if arg.startswith("--batch_size")] == ["--batch_size=32"]
 
 
+def test_speed_flags_are_held_equal_too():
+    """cgan's recipe trains with --reuse_fakes --bfloat16, which change what a step computes (BUILD_NOTES.md:
+    over a full schedule they cost FID), so the benchmark strips them from every recipe: only --train_flags,
+    given to every family alike, sets them."""
+    assert {"reuse_fakes", "bfloat16"} <= set(benchmark.read_recipe(str(RECIPES / "cgan.flags")))
+    plain = benchmark.Benchmark(["cgan", "dcgan"], "fashion_mnist", None, "/tmp/unused")
+    for family in ("cgan", "dcgan"):
+        assert not [arg for arg in plain.command(family, 0) if arg.lstrip("-").startswith(benchmark.SPEED_FLAGS)]
+    fast = benchmark.Benchmark(["cgan", "dcgan"], "fashion_mnist", None, "/tmp/unused",
+                               train_flags=["--reuse_fakes", "--bfloat16"])
+    for family in ("cgan", "dcgan"):
+        speed = [arg for arg in fast.command(family, 0) if arg.lstrip("-").startswith(benchmark.SPEED_FLAGS)]
+        assert speed == ["--reuse_fakes", "--bfloat16"]
+
+
 @pytest.mark.parametrize("families, dataset, train_flags, match", [
     (["cgan", "bogus"], "mnist", [], "Known models: acgan"),
     (["pix2pix"], "mnist", [], "translates images"),
