@@ -633,8 +633,6 @@ def _process_alive(pid):
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
-    from keras_gans import callbacks
-
     kwargs = {name: flags.FLAGS[name].value for name in [*run_argument_names(), *all_hyperparameter_names()]}
     try:
         result = run(**kwargs, verbose=1 if sys.stdout.isatty() else 2)

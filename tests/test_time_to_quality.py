@@ -46,8 +46,6 @@ def test_label_maps_published_band_and_broadcast():
 
 
 def test_wrapped_generator_interface_and_safe_mode_round_trip(tmp_path):
-    import keras
-
     gan = keras_io_cgan.build_peer(seed=0)
     wrapped = keras_io_cgan.wrap_generator(gan.generator)
     n = 6
