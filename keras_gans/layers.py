@@ -224,6 +224,15 @@ class ConstantInput(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
+class PixelNormalization(keras.layers.Layer):
+    """Scales each vector to unit mean square over its last axis (Karras et al. 2018, sec. 4.2;
+    StyleGAN's normalisation of z): a latent of N(0, I) draws keeps its scale, unlike unit length."""
+
+    def call(self, x):
+        return x * ops.rsqrt(ops.mean(ops.square(x), axis=-1, keepdims=True) + 1e-8)
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
 class EqualizedDense(keras.layers.Layer):
     """A dense layer with the equalised learning rate of Karras et al. 2018 ("Progressive Growing
     of GANs", sec. 4.1), as StyleGAN uses it: weights stored as N(0, 1 / lr_multiplier^2) draws and

@@ -106,3 +106,18 @@ def test_zoo_generator_truncates_in_w_and_mixes_styles():
     ]:
         with pytest.raises(UsageError, match=match):
             call()
+
+
+def test_the_mapping_network_starts_with_w_spread_like_its_latents():
+    """StyleGAN's pixel norm gives z unit variance per coordinate (not unit length), and each
+    leaky-ReLU layer has gain sqrt(2), so w starts with about unit spread over latents. Without them
+    w varied 40x less with z, every style sat near its bias and G started nearly blind to z, with
+    the mapping network learning at 0.01 of the rate to widen it."""
+    from keras_gans.models import stylegan
+
+    mapping = stylegan.build_mapping(128, mapping_layers=4)
+    z = np.random.default_rng(0).standard_normal((2048, 128)).astype("float32") * 3  # the norm undoes any scale
+    normalized = np.asarray(mapping.get_layer("pixel_norm")(z))
+    np.testing.assert_allclose(np.mean(normalized**2, axis=1), 1.0, rtol=1e-4)
+    spread = float(np.mean(np.std(np.asarray(mapping(z)), axis=0)))
+    assert 0.5 < spread < 2.0, spread
