@@ -47,7 +47,7 @@ class SpectralNormalization(keras.layers.Wrapper):
     flows through sigma as well as W. (Keras' own `SpectralNormalization` overwrites the kernel
     with W / sigma, and no gradient flows through sigma.)
 
-    The wrapped layer (Dense, Conv2D, ...) must be linear in its kernel with no activation:
+    The wrapped layer (Dense, Conv2D, Embedding, ...) must be linear in its kernel with no activation:
     then layer(x) with W / sigma equals (layer(x) - b) / sigma + b, which is how it is computed.
     Every training-mode call makes ``power_iterations`` updates of u, which is kept between calls
     (as the authors' Chainer code, which updates u in each forward pass); sigma is computed in
@@ -62,7 +62,8 @@ class SpectralNormalization(keras.layers.Wrapper):
         super().build(input_shape)
         if getattr(self.layer, "activation", None) not in (None, keras.activations.linear):
             raise ValueError(f"SpectralNormalization needs a layer without activation; {self.layer.name} has one.")
-        self.kernel = self.layer.kernel
+        # An Embedding's table [classes, features] is its kernel (BigGAN's SNEmbedding).
+        self.kernel = self.layer.embeddings if isinstance(self.layer, keras.layers.Embedding) else self.layer.kernel
         self.u = self.add_weight(shape=(1, self.kernel.shape[-1]), initializer=keras.initializers.RandomNormal(),
                                  trainable=False, name="u")
 

@@ -78,3 +78,21 @@ def test_nearest_upsampling_equals_keras_upsampling_with_a_static_shape():
     # In a traced graph of unknown batch size the height and width stay known (TFLite needs them).
     traced = tf.function(NearestUpsampling2D().__call__).get_concrete_function(tf.TensorSpec([None, 7, 5, 4]))
     assert traced.output_shapes.as_list() == [None, 14, 10, 4]
+
+
+def test_the_projection_embedding_is_spectrally_normalised_like_the_rest_of_d():
+    """BigGAN's D has spectral norm everywhere, its class embedding included (SNEmbedding in the
+    authors' BigGAN-PyTorch): the embedding D projects its features on has largest singular value 1."""
+    from keras_gans.layers import SpectralNormalization
+
+    gan = build_family("biggan", image_shape=(32, 32, 3), num_classes=10, width=8)
+    wrapped = [layer for layer in gan.discriminator.layers
+               if isinstance(layer, SpectralNormalization) and isinstance(layer.layer, keras.layers.Embedding)]
+    assert len(wrapped) == 1
+    embedding = wrapped[0]
+    embedding.layer.embeddings.assign(np.random.default_rng(0).normal(0, 3, embedding.layer.embeddings.shape))
+    labels = np.arange(10)
+    for _ in range(50):  # power iterations, as training steps make them
+        embedding(labels, training=True)
+    effective = np.asarray(embedding(labels, training=False))  # [classes, features]: W / sigma
+    assert np.linalg.svd(effective, compute_uv=False)[0] == pytest.approx(1.0, rel=1e-3)

@@ -10,7 +10,14 @@ regularisation of G's weights (beta * |W^T W * (1 - I)|_F^2, beta = 1e-4), and a
 
 Deviations from the paper (a small variant for 28x28 and 32x32 images):
 - No spectral norm in G and no self-attention block.
-- Blocks keep 4 x width channels throughout (the paper's CIFAR model does the same).
+- Blocks keep 4 x width channels throughout (the paper's CIFAR model does the same); every D block
+  has a 1x1 convolution shortcut (the authors' code uses the identity where nothing changes shape).
+- The orthogonal penalty is differentiated as the paper writes it, which gives twice the gradient
+  the authors' code applies by hand (``utils.ortho``): beta 1e-4 here acts as their 2e-4.
+- The EMA generator averages from the first step (the authors' starts at 20k steps, far more than
+  these runs take) and copies G's batch-norm statistics (the authors' averages them too, and
+  samples with statistics recomputed for the averaged weights).
+- Glorot initialisation (orthogonal in the paper), Adam's epsilon 1e-7 (1e-6).
 """
 
 import keras
@@ -77,7 +84,7 @@ def build_discriminator(image_shape, num_classes, width=64):
     features = layers.GlobalAveragePooling2D()(layers.ReLU()(h))
     features = layers.Rescaling(float(h.shape[1] * h.shape[2]))(features)  # global *sum* pooling
     score = maybe_spectral(layers.Dense(1, dtype="float32", name="score"), True)(features)
-    class_embedding = layers.Embedding(num_classes, features.shape[-1])(label)
+    class_embedding = SpectralNormalization(layers.Embedding(num_classes, features.shape[-1]))(label)
     projection = layers.Dot(axes=1, dtype="float32")([class_embedding, features])
     return keras.Model([image, label], layers.Add(dtype="float32")([score, projection]), name="discriminator")
 
