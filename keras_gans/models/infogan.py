@@ -12,8 +12,12 @@ Deviations from the paper:
   coordinate picks the category, one per continuous code maps to (-1, 1)), so ``z`` is N(0, I)
   like every family's and any sampler draws the codes as trained; ``latent_dim`` counts those
   1 + num_continuous coordinates. The continuous codes are uniform to within 3.6e-4 of the CDF.
-- DCGAN networks of this library (the paper's MNIST networks are close: transposed convolutions
-  with batch norm in G, LeakyReLU convolutions in D).
+- DCGAN networks of this library: G as the paper's (transposed convolutions with batch norm); D
+  without batch norm and without the paper's 1024-unit dense layer, and Q one 128-unit dense layer
+  without batch norm (the paper's D and Q have batch norm after their first layer).
+- The continuous codes' weight is 0.1 of the categorical code's: the paper sets lambda 1 for
+  discrete codes and "a smaller lambda" for continuous ones; the authors' MNIST code uses 1 with a
+  fixed unit variance, and 0.1 is what common reimplementations use.
 """
 
 import keras
@@ -40,7 +44,7 @@ class InfoGAN(GAN):
 
     def compile(self, *args, info_weight=1.0, continuous_weight=0.1, **kwargs):
         """As `GAN.compile`, plus lambda of the information term and the continuous codes' weight
-        (1 and 0.1, as in the paper's MNIST experiments)."""
+        (1, as the paper, and 0.1: see the module's deviations)."""
         super().compile(*args, **kwargs)
         self.info_weight = float(info_weight)
         self.continuous_weight = float(continuous_weight)

@@ -4,7 +4,10 @@ reparametrised as the paper does: `keras_gans.layers.SpectralNormalization`), tr
 hinge loss.
 
 Deviations from the paper: this library's DCGAN-style networks (5x5 stride-2 convolutions in D)
-instead of the paper's "standard CNN" (3x3 and 4x4 convolutions, 64 to 512 channels).
+instead of the paper's "standard CNN" (3x3 and 4x4 convolutions, 64 to 512 channels). The recipe
+trains with two time-scales (G 1e-4, D 4e-4, Adam (0, 0.9), one D step per G step, as SAGAN does)
+rather than one of the paper's settings (e.g. 2e-4 for both with 5 D steps per G step), which
+gives G five times the updates per real image seen.
 """
 
 import keras

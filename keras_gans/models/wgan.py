@@ -10,7 +10,9 @@
   example), n_critic = 5 on fresh batches, Adam(1e-4, 0, 0.9) in the recipe as in the paper.
 
 Deviations from the papers: the DCGAN networks of this library at 28x28 or 32x32 (WGAN-GP's MNIST
-and CIFAR results use its own DCGAN-like and ResNet networks).
+and CIFAR results use its own DCGAN-like and ResNet networks). WGAN keeps n_critic at 5 throughout,
+as the paper's Algorithm 1; the authors' code also gives the critic 100 updates per G update for
+the first 25 G updates and every 500th.
 """
 
 import keras
