@@ -18,6 +18,8 @@ Deviations from the paper (a small variant for 28x28 and 32x32 images):
   these runs take) and copies G's batch-norm statistics (the authors' averages them too, and
   samples with statistics recomputed for the averaged weights).
 - Glorot initialisation (orthogonal in the paper), Adam's epsilon 1e-7 (1e-6).
+- Each step's fakes take the classes of its real batch (the authors' draw them uniformly), as in
+  every conditional family here.
 """
 
 import keras

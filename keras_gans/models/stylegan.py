@@ -17,6 +17,8 @@ Deviations from the papers (a small variant for 32x32 images):
 - A 4-layer mapping network (8 in the papers).
 - No progressive growing, skip or residual toRGB outputs, path-length regularisation or lazy
   regularisation.
+- Style mixing draws its crossover layer per sample (the authors' code, one per batch), and the
+  modulated convolutions upsample bilinearly (StyleGAN2: a [1, 3, 3, 1] low-pass filter).
 """
 
 import math
