@@ -227,10 +227,12 @@ class ConstantInput(keras.layers.Layer):
 @keras.saving.register_keras_serializable(package="keras_gans")
 class PixelNormalization(keras.layers.Layer):
     """Scales each vector to unit mean square over its last axis (Karras et al. 2018, sec. 4.2;
-    StyleGAN's normalisation of z): a latent of N(0, I) draws keeps its scale, unlike unit length."""
+    StyleGAN's normalisation of z): a latent of N(0, I) draws keeps its scale, unlike unit length.
+    Computed in float32, where the epsilon does not round to zero."""
 
     def call(self, x):
-        return x * ops.rsqrt(ops.mean(ops.square(x), axis=-1, keepdims=True) + 1e-8)
+        x32 = ops.cast(x, "float32")
+        return ops.cast(x32 * ops.rsqrt(ops.mean(ops.square(x32), axis=-1, keepdims=True) + 1e-8), x.dtype)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")

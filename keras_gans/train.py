@@ -145,7 +145,8 @@ def make_optimizer(name, learning_rate, beta1, beta2):
     """``adam``: Adam(beta1, beta2). ``rmsprop``: RMSProp without momentum, decay 0.99 and
     PyTorch's epsilon 1e-8 added to sqrt(v), as the WGAN authors' code; the betas are Adam's only.
     Keras adds epsilon inside the square root, so 1e-16 there is PyTorch's 1e-8 outside, to within 1%
-    wherever a gradient's RMS is over 1e-6 (1e-8 inside would damp gradients under 1e-4 up to 100x)."""
+    wherever a gradient's RMS is over 1e-6 (1e-8 inside would damp a gradient of RMS r < 1e-4 by about
+    1e-4 / r: 100x at 1e-6)."""
     import keras
 
     if name == "adam":

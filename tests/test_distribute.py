@@ -86,6 +86,44 @@ def test_cgan_with_xla_under_mirrored_trains_on_gpus(fashion_dir, tmp_path):
     assert "step 4" in result.stdout
 
 
+# A step in which only the second replica's gradients overflow, under mixed precision.
+OVERFLOW_SCRIPT = """
+import tensorflow as tf
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+import keras
+from keras_gans.models.base import GAN
+strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+with strategy.scope():
+    weight = keras.Variable([1.0, 2.0])
+    optimizer = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(0.1), initial_scale=1024.0)
+    optimizer.build([weight])
+
+def step(overflow_on):
+    replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+    factor = tf.where(tf.equal(replica, overflow_on), float("inf"), 1.0)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(weight * factor)
+    GAN.apply_update(None, tape, loss, [weight], optimizer)
+
+tf.function(lambda: strategy.run(step, args=(1,)))()
+print("after overflow on replica 1:", weight.numpy().tolist(), float(optimizer.dynamic_scale.numpy()))
+tf.function(lambda: strategy.run(step, args=(-1,)))()
+print("after a finite step:", weight.numpy().tolist(), float(optimizer.dynamic_scale.numpy()))
+"""
+
+
+def test_a_step_that_overflows_on_any_replica_is_skipped_on_every_replica():
+    """Keras' LossScaleOptimizer skips a step by the first replica's gradients, taking them to be summed
+    already (they are summed inside apply): an overflow on another replica reached the weights as NaN."""
+    done = subprocess.run([sys.executable, "-c", OVERFLOW_SCRIPT], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = dict(line.split(":", 1) for line in done.stdout.splitlines() if ":" in line)
+    assert lines["after overflow on replica 1"].strip() == "[1.0, 2.0] 512.0"  # skipped, the scale halved
+    # Each replica's gradient of sum(w) is 1 per weight, summed over two replicas: w - 0.1 * 2.
+    assert lines["after a finite step"].strip() == "[0.800000011920929, 1.7999999523162842] 512.0"
+
+
 def free_ports(count):
     sockets = [socket.socket() for _ in range(count)]
     for s in sockets:

@@ -140,8 +140,8 @@ def test_ttur_learning_rates_reach_the_two_optimizers(fashion_dir, tmp_path):
 
 def test_rmsprop_steps_as_the_wgan_authors_pytorch_rmsprop():
     """WGAN's authors trained with PyTorch's RMSprop (alpha 0.99, eps 1e-8 added to sqrt(v)); Keras adds
-    its epsilon inside the square root, so eps=1e-8 there damps every gradient whose RMS is under 1e-4
-    (a clipped critic's often are) by up to 100x. Three steps against the PyTorch update by hand."""
+    its epsilon inside the square root, so eps=1e-8 there damps every gradient whose RMS r is under 1e-4
+    (a clipped critic's often are) by about 1e-4 / r. Three steps against the PyTorch update by hand."""
     gradients = np.array([1e-5, -3e-4, 2e-2, -1.0], np.float32)
     variable = tf.Variable(np.zeros(4, np.float32))
     optimizer = train.make_optimizer("rmsprop", 5e-5, beta1=0.5, beta2=0.999)

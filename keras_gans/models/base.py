@@ -29,6 +29,20 @@ def family_name(family):
     return next((name for name, cls in models.FAMILIES.items() if cls is family), family.__name__)
 
 
+def overflow_on_every_replica(gradients):
+    """``gradients``, made non-finite on every replica when they are on any. Keras'
+    LossScaleOptimizer decides to skip a step from the first replica's gradients alone, taking them
+    to be summed already, but it sums them itself afterwards: an overflow on another replica would
+    reach the weights. With this every replica skips the step and the scale drops once."""
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return gradients
+    finite = tf.reduce_all([tf.reduce_all(tf.math.is_finite(g)) for g in gradients if g is not None])
+    overflows = context.all_reduce(tf.distribute.ReduceOp.SUM, 1.0 - tf.cast(finite, tf.float32))
+    poison = tf.where(overflows > 0, float("nan"), 0.0)
+    return [None if g is None else g + tf.cast(poison, g.dtype) for g in gradients]
+
+
 class GAN(keras.Model):
     """A generator and a discriminator trained adversarially with Keras' ``fit``.
 
@@ -298,6 +312,8 @@ class GAN(keras.Model):
         # Embedding gradients are IndexedSlices, whose all-reduce under XLA + MirroredStrategy
         # needs CollectiveGatherV2, which XLA cannot compile; dense gradients all-reduce fine.
         gradients = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in gradients]
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            gradients = overflow_on_every_replica(gradients)
         optimizer.apply(gradients, variables)
 
     def update_ema(self):

@@ -12,9 +12,11 @@ Deviations from the paper:
   coordinate picks the category, one per continuous code maps to (-1, 1)), so ``z`` is N(0, I)
   like every family's and any sampler draws the codes as trained; ``latent_dim`` counts those
   1 + num_continuous coordinates. The continuous codes are uniform to within 3.6e-4 of the CDF.
-- DCGAN networks of this library: G as the paper's (transposed convolutions with batch norm); D
-  without batch norm and without the paper's 1024-unit dense layer, and Q one 128-unit dense layer
-  without batch norm (the paper's D and Q have batch norm after their first layer).
+- DCGAN networks of this library, not the paper's MNIST ones. There G has two dense layers (1024,
+  then 7x7x128) before 4x4 transposed convolutions, D has batch norm after its second convolution
+  and a 1024-unit dense layer, and Q batch norm; here G has one dense layer and 5x5 transposed
+  convolutions, D no batch norm and no dense layer before its heads, and Q one 128-unit dense
+  layer without batch norm.
 - The continuous codes' weight is 0.1 of the categorical code's: the paper sets lambda 1 for
   discrete codes and "a smaller lambda" for continuous ones; the authors' MNIST code uses 1 with a
   fixed unit variance, and 0.1 is what common reimplementations use.
