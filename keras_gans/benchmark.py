@@ -17,7 +17,8 @@ Every run is then evaluated with `keras_gans.evaluate` on the domain features (`
 samples, latent seed 0; one evaluator, so one real-vs-real reference for the table): FID, KID,
 precision/recall, conditional accuracy and intra-FID for conditional families, class coverage for
 unconditional ones. The table gives each metric's mean ± sd over the seeds, the wall time of the
-training processes (start-up included) and images per second over it.
+training processes (start-up included) and images per second over it; on Fashion-MNIST also Lucic et
+al.'s FID for the families that share a loss with theirs, and Kendall's tau between the two orderings.
 
 Resumable: ``<out>/<family>_seed<N>/`` is a training logdir (an interrupted run continues from its
 newest checkpoint with ``--resume``), ``eval.json`` in it marks it evaluated (for that step, sample
@@ -51,6 +52,15 @@ HELD_EQUAL = ("model", "dataset", "data_dir", "image_size", "batch_size", "epoch
 SPEED_FLAGS = ("reuse_fakes", "bfloat16", "mixed_precision", "jit_compile")
 METRICS = "fid,kid,pr,cond_acc,intra_fid,modes"
 # Table columns: (metric key, heading, digits); a family without a metric shows a blank.
+# Lucic et al. 2018, "Are GANs Created Equal?": each loss's best FID after a large hyper-parameter search
+# (Inception features, 10k samples, one architecture for all), Fashion-MNIST column, as quoted by Dai &
+# Wipf 2019 (Table 1) and Zhang & Khoreva 2019 (Table 2), which agree. Keyed by the family that trains
+# with that loss (NS GAN: DCGAN's non-saturating loss on a convolutional net). Their features and
+# networks are not ours, so the table compares orderings, not values.
+PUBLISHED_FIDS = {"fashion_mnist": {
+    "wgan": ("WGAN", 21.5, 1.6), "wgan_gp": ("WGAN-GP", 24.5, 2.1), "dcgan": ("NS GAN", 26.5, 1.6),
+    "dragan": ("DRAGAN", 27.7, 1.2), "lsgan": ("LSGAN", 30.7, 2.2),
+}}
 COLUMNS = (("fid", "FID", 2), ("kid", "KID", 4), ("precision", "precision", 3), ("recall", "recall", 3),
            ("cond_acc", "cond. acc.", 3), ("intra_fid", "intra-FID", 2), ("modes_covered", "classes", 1),
            ("modes_min_share", "min class share", 3))
@@ -251,17 +261,43 @@ class Benchmark:
                 "wall_seconds": wall / max(1, len(runs)),
                 "images_per_second": images / wall if wall else None,
             })
+        published = {family: {"name": name, "fid": fid, "sd": sd}
+                     for family, (name, fid, sd) in PUBLISHED_FIDS.get(self.dataset, {}).items()
+                     if family in self.families}
+        ours = {row["family"]: row["mean"]["fid"] for row in rows if "fid" in row["mean"]}
+        compared = [family for family in published if family in ours]
+        ordering = None
+        if len(compared) >= 2:
+            ordering = {"kendall_tau": kendall_tau([ours[f] for f in compared], [published[f]["fid"] for f in compared]),
+                        "families": len(compared)}
         return {"dataset": self.dataset, "images": self.images, "batch_size": self.batch_size, "seeds": self.seeds,
-                "num_samples": self.num_samples, "train_flags": self.train_flags, "reference": reference, "rows": rows}
+                "num_samples": self.num_samples, "train_flags": self.train_flags, "reference": reference, "rows": rows,
+                "published": published, "ordering": ordering}
+
+
+def kendall_tau(a, b):
+    """Kendall's rank correlation (tau-a): (agreeing - disagreeing pairs) / pairs; a tie is neither."""
+    pairs = [(i, j) for i in range(len(a)) for j in range(i + 1, len(a))]
+    return sum(float(np.sign(a[i] - a[j]) * np.sign(b[i] - b[j])) for i, j in pairs) / len(pairs)
 
 
 def markdown_table(results):
     """The results as a Markdown table, the real-vs-real reference in the last row."""
-    heading = ["family", *(h for _, h, _ in COLUMNS), "wall time / run", "images/s"]
+    published = results.get("published") or {}
+    heading = ["family", *(h for _, h, _ in COLUMNS), "wall time / run", "images/s",
+               *(["Lucic et al. 2018 FID"] if published else [])]
+
+    def cited(family):  # the cell of the Lucic et al. column, where the table has it
+        if not published:
+            return []
+        paper = published.get(family)
+        return [f"{paper['name']} {paper['fid']} ± {paper['sd']}" if paper else ""]
+
     lines = ["| " + " | ".join(heading) + " |", "|" + "---|" * len(heading)]
     for row in results["rows"]:
         if not row["seeds_done"]:
-            cells = [f"failed: {row['failed'][0]}" if row["failed"] else "not run"] + [""] * (len(heading) - 2)
+            cells = [f"failed: {row['failed'][0]}" if row["failed"] else "not run", *[""] * (len(COLUMNS) + 1),
+                     *cited(row["family"])]
             lines.append(f"| {row['family']} | " + " | ".join(cells) + " |")
             continue
         cells = [_cell(row["mean"], row["sd"], key, digits) for key, _, digits in COLUMNS]
@@ -270,13 +306,18 @@ def markdown_table(results):
         family = row["family"]
         if row["seeds_done"] < len(results["seeds"]):
             family += f" ({row['seeds_done']} of {len(results['seeds'])} seeds; {'; '.join(row['failed']) or 'not run'})"
-        lines.append(f"| {family} | " + " | ".join(cells) + f" | {minutes:.1f} min | {speed} |")
+        lines.append(f"| {family} | " + " | ".join([*cells, f"{minutes:.1f} min", speed, *cited(row['family'])]) + " |")
     reference = [_cell(results["reference"], {}, key, digits) for key, _, digits in COLUMNS]
-    lines.append("| real train vs test | " + " | ".join(reference) + " | | |")
+    lines.append("| real train vs test | " + " | ".join([*reference, "", "", *cited(None)]) + " |")
     seeds = len(results["seeds"])
     lines.append(f"\n{results['dataset']}, {results['images']} real images per run at batch {results['batch_size']}, "
                  f"{seeds} seed{'s' * (seeds > 1)} (mean ± sd), {results['num_samples']} samples per evaluation, "
                  f"domain features{'; training flags ' + ' '.join(results['train_flags']) if results['train_flags'] else ''}.")
+    ordering = results.get("ordering")
+    if ordering:
+        lines.append(f"Ordering by FID against Lucic et al. 2018 (Inception features, their network for every loss, "
+                     f"best of a large search): Kendall's tau {ordering['kendall_tau']:.2f} over {ordering['families']} "
+                     f"families (1: the same order, -1: reversed).")
     return "\n".join(lines)
 
 

@@ -107,3 +107,26 @@ def test_the_command_line_reports_bad_flags_in_one_line(tmp_path):
         capture_output=True, text=True, cwd=REPO_ROOT, timeout=120,
     )
     assert result.returncode == 1 and result.stderr.strip() == "error: --seeds takes integers, e.g. --seeds=0,1,2; got a."
+
+
+def test_the_table_sets_each_family_beside_lucic_et_al_and_scores_the_ordering():
+    """Lucic et al. 2018's Fashion-MNIST FIDs are Inception-based and from their own architecture, so the
+    table compares orderings: Kendall's tau over the families that have one, here worked out by hand."""
+    families = ["cgan", "dcgan", "lsgan", "wgan", "wgan_gp", "dragan"]
+    ours = {"cgan": 3.0, "wgan": 10.0, "wgan_gp": 12.0, "dragan": 13.0, "dcgan": 14.0, "lsgan": 20.0}
+    metrics = {benchmark.run_name(family, 0): {"fid": fid} for family, fid in ours.items()}
+    results = benchmark.Benchmark(families, "fashion_mnist", None, "/tmp/unused").results(metrics, {"fid": 0.7})
+    # Theirs: WGAN 21.5 < WGAN-GP 24.5 < NS GAN (dcgan) 26.5 < DRAGAN 27.7 < LSGAN 30.7. Ours swaps only
+    # dcgan and dragan: 9 of the 10 pairs agree, 1 disagrees, tau = (9 - 1) / 10.
+    assert results["published"]["dcgan"] == {"name": "NS GAN", "fid": 26.5, "sd": 1.6}
+    assert "cgan" not in results["published"]
+    assert results["ordering"] == {"kendall_tau": pytest.approx(0.8), "families": 5}
+    table = benchmark.markdown_table(results)
+    dcgan_row = next(line for line in table.splitlines() if line.startswith("| dcgan |"))
+    assert dcgan_row.endswith("| NS GAN 26.5 ± 1.6 |")
+    assert "Kendall's tau 0.80 over 5 families" in table
+    # No published column where the paper has no numbers for the dataset.
+    mnist = benchmark.Benchmark(["dcgan"], "mnist", None, "/tmp/unused").results(
+        {"dcgan_seed0": {"fid": 5.0}}, {"fid": 2.0})
+    assert not mnist["published"] and mnist["ordering"] is None
+    assert "Lucic" not in benchmark.markdown_table(mnist)
