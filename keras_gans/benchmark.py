@@ -24,7 +24,8 @@ Resumable: ``<out>/<family>_seed<N>/`` is a training logdir (an interrupted run 
 newest checkpoint with ``--resume``), ``eval.json`` in it marks it evaluated (for that step, sample
 count and feature network), and
 ``benchmark.json`` records each run's wall time; a rerun skips what is done. Writes
-``<out>/results.json`` and ``<out>/results.md``.
+``<out>/results.json`` and ``<out>/results.md`` after every run, so a benchmark stopped part way
+leaves the table of the runs done.
 """
 
 import json
@@ -212,37 +213,41 @@ class Benchmark:
         return report["metrics"]
 
     def run(self, log=print):
-        """Trains and evaluates every run not done yet; returns the results (also written)."""
+        """Trains and evaluates every run not done yet, rewriting the table after each run (a
+        benchmark stopped part way leaves the table of what is done); returns the results."""
         from keras_gans.metrics import evaluation
 
         os.makedirs(self.out, exist_ok=True)
-        total = len(self.families) * len(self.seeds)
-        trained = []
-        for index, (family, seed) in enumerate((f, s) for f in self.families for s in self.seeds):
-            log(f"[{index + 1}/{total}] {run_name(family, seed)}")
-            if self.train(family, seed, log):
-                trained.append((family, seed))
         evaluator = evaluation.make_evaluator(self.dataset, self.data_dir)
+        reference = self.reference(evaluator)
+        runs = [(family, seed) for family in self.families for seed in self.seeds]
         metrics = {}
-        for family, seed in trained:
-            try:
-                metrics[run_name(family, seed)] = self.evaluate(family, seed, evaluator, log)
-            except (KerasGansError, ValueError) as error:  # e.g. a generator that diverged to NaN
-                self.state["runs"][run_name(family, seed)]["failed"] = f"evaluation: {str(error).splitlines()[0][:300]}"
-                self._commit()
-                log(f"{run_name(family, seed)}: evaluation failed: {error}")
-        reference_path = os.path.join(self.out, "reference.json")
-        reference = _read_json(reference_path, {})
+        for index, (family, seed) in enumerate(runs):
+            log(f"[{index + 1}/{len(runs)}] {run_name(family, seed)}")
+            if self.train(family, seed, log):
+                try:
+                    metrics[run_name(family, seed)] = self.evaluate(family, seed, evaluator, log)
+                except (KerasGansError, ValueError) as error:  # e.g. a generator that diverged to NaN
+                    self.state["runs"][run_name(family, seed)]["failed"] = f"evaluation: {str(error).splitlines()[0][:300]}"
+                    self._commit()
+                    log(f"{run_name(family, seed)}: evaluation failed: {error}")
+            results = self.results(metrics, reference)
+            _write_json(os.path.join(self.out, "results.json"), results)
+            with files.atomic_write(os.path.join(self.out, "results.md")) as temporary, open(temporary, "w") as f:
+                f.write(markdown_table(results) + "\n")
+        return results
+
+    def reference(self, evaluator):
+        """The real-vs-real metrics (from ``reference.json`` when measured before with these features)."""
+        from keras_gans.metrics import evaluation
+
+        path = os.path.join(self.out, "reference.json")
+        reference = _read_json(path, {})
         if (reference.get("num_samples"), reference.get("feature_net")) != (self.num_samples, evaluator.feature_net.name):
             reference = {"num_samples": self.num_samples, "feature_net": evaluator.feature_net.name,
                          "metrics": evaluator.reference(evaluation.parse_metrics(METRICS), self.num_samples)}
-            _write_json(reference_path, reference)
-        reference = reference["metrics"]
-        results = self.results(metrics, reference)
-        _write_json(os.path.join(self.out, "results.json"), results)
-        with files.atomic_write(os.path.join(self.out, "results.md")) as temporary, open(temporary, "w") as f:
-            f.write(markdown_table(results) + "\n")
-        return results
+            _write_json(path, reference)
+        return reference["metrics"]
 
     def results(self, metrics, reference):
         rows = []

@@ -76,6 +76,10 @@ def test_trains_evaluates_records_a_failure_and_resumes(shared_data, tmp_path):
                   batch_size=32, num_samples=200, recipes_dir=str(recipes), checkpoint_every=5)
     lines = []
     results = benchmark.Benchmark(images=320, **kwargs).run(log=lines.append)
+    # Each run is evaluated and the table written as soon as it has trained, so a benchmark stopped
+    # part way (it takes hours) leaves a table of the runs done so far.
+    evaluated = next(i for i, line in enumerate(lines) if line.startswith("gan_seed0: evaluating"))
+    assert evaluated < lines.index("[2/2] lsgan_seed0")
     gan, lsgan = results["rows"]
     assert gan["seeds_done"] == 1 and gan["images_per_second"] > 0 and not gan["failed"]
     assert 0 < gan["mean"]["fid"] and gan["mean"]["modes_covered"] <= 10 and "cond_acc" not in gan["mean"]
