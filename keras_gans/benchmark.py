@@ -122,6 +122,8 @@ class Benchmark:
         check_integer(batch_size, "--batch_size", minimum=1)
         check_integer(num_samples, "--num_samples", minimum=2)
         self.seeds = [int(s) for s in seeds]
+        if not self.seeds:
+            raise UsageError("--seeds is empty; give at least one training seed, e.g. --seeds=0.")
         self.families, self.dataset, self.data_dir, self.out = list(families), dataset, data_dir, out
         self.images, self.batch_size, self.num_samples = images, batch_size, num_samples
         self.train_flags, self.checkpoint_every = list(train_flags), checkpoint_every
@@ -195,16 +197,24 @@ class Benchmark:
                 f"({(time.perf_counter() - start) / 60:.1f} min)")
         return not code
 
+    def evaluated(self, family, seed, feature_net):
+        """The run's ``eval.json`` when it holds this budget's evaluation with these features, else None
+        (a run trained further since, by a larger --images, is evaluated again)."""
+        logdir = self.logdir(family, seed)
+        report = _read_json(os.path.join(logdir, "eval.json"))
+        if report is None or (report.get("step"), report["num_samples"], report["feature_net"]) != (
+                self.steps(family), self.num_samples, feature_net) or checkpoint_step(logdir) != self.steps(family):
+            return None
+        return report
+
     def evaluate(self, family, seed, evaluator, log=print):
         """The run's evaluation (from ``eval.json`` when it was done before)."""
         from keras_gans import evaluate
 
         logdir = self.logdir(family, seed)
         path = os.path.join(logdir, "eval.json")
-        report = _read_json(path)
-        # A run trained further since (a larger --images) is evaluated again.
-        if report is None or (report.get("step"), report["num_samples"], report["feature_net"]) != (
-                checkpoint_step(logdir), self.num_samples, evaluator.feature_net.name):
+        report = self.evaluated(family, seed, evaluator.feature_net.name)
+        if report is None:
             log(f"{run_name(family, seed)}: evaluating {self.num_samples} samples")
             report = evaluate.evaluate(logdir, self.dataset, metrics=METRICS,
                                        num_samples=self.num_samples, reference=False, evaluator=evaluator)
@@ -218,10 +228,18 @@ class Benchmark:
         from keras_gans.metrics import evaluation
 
         os.makedirs(self.out, exist_ok=True)
+        # This process evaluates between training processes: on a GPU it must take memory as it needs
+        # it, not all of it when TensorFlow starts, or the next training process finds none left.
+        import tensorflow as tf
+
+        for gpu in tf.config.list_physical_devices("GPU"):
+            tf.config.experimental.set_memory_growth(gpu, True)
         evaluator = evaluation.make_evaluator(self.dataset, self.data_dir)
         reference = self.reference(evaluator)
         runs = [(family, seed) for family in self.families for seed in self.seeds]
-        metrics = {}
+        # Runs trained and evaluated before are in every table this call writes, even before it reaches them.
+        metrics = {run_name(family, seed): report["metrics"] for family, seed in runs
+                   if (report := self.evaluated(family, seed, evaluator.feature_net.name))}
         for index, (family, seed) in enumerate(runs):
             log(f"[{index + 1}/{len(runs)}] {run_name(family, seed)}")
             if self.train(family, seed, log):
@@ -266,10 +284,12 @@ class Benchmark:
                 "wall_seconds": wall / max(1, len(runs)),
                 "images_per_second": images / wall if wall else None,
             })
+        # The papers' losses are what the mapping pairs; a --loss for every run would pair others.
+        changes_loss = any(flag.lstrip("-").startswith("loss=") for flag in self.train_flags)
         published = {family: {"name": name, "fid": fid, "sd": sd}
                      for family, (name, fid, sd) in PUBLISHED_FIDS.get(self.dataset, {}).items()
-                     if family in self.families}
-        ours = {row["family"]: row["mean"]["fid"] for row in rows if "fid" in row["mean"]}
+                     if family in self.families and not changes_loss}
+        ours = {row["family"]: row["mean"]["fid"] for row in rows if np.isfinite(row["mean"].get("fid", np.nan))}
         compared = [family for family in published if family in ours]
         ordering = None
         if len(compared) >= 2:

@@ -60,6 +60,11 @@ def test_bad_arguments_are_one_clear_line(tmp_path, families, dataset, train_fla
         benchmark.Benchmark(families, dataset, None, str(tmp_path), train_flags=train_flags)
 
 
+def test_no_seeds_is_one_clear_line(tmp_path):
+    with pytest.raises(UsageError, match="^--seeds is empty"):
+        benchmark.Benchmark(["gan"], "mnist", None, str(tmp_path), seeds=[])
+
+
 def test_a_missing_recipe_names_the_recipes_dir(tmp_path):
     with pytest.raises(UsageError, match="--recipes_dir"):
         benchmark.Benchmark(["gan"], "mnist", None, str(tmp_path / "out"), recipes_dir=str(tmp_path))
@@ -74,8 +79,15 @@ def test_trains_evaluates_records_a_failure_and_resumes(shared_data, tmp_path):
     out = tmp_path / "out"
     kwargs = dict(families=["gan", "lsgan"], dataset="mnist", data_dir=str(shared_data / "mnist"), out=str(out),
                   batch_size=32, num_samples=200, recipes_dir=str(recipes), checkpoint_every=5)
-    lines = []
-    results = benchmark.Benchmark(images=320, **kwargs).run(log=lines.append)
+    lines, tables = [], {}
+
+    def log(line):  # keeps the table as it stood when each run began
+        lines.append(line)
+        if line.startswith("["):
+            tables[line] = (out / "results.md").read_text() if (out / "results.md").exists() else ""
+
+    results = benchmark.Benchmark(images=320, **kwargs).run(log=log)
+    assert "| gan | " in tables["[2/2] lsgan_seed0"] and "| lsgan | not run |" in tables["[2/2] lsgan_seed0"]
     # Each run is evaluated and the table written as soon as it has trained, so a benchmark stopped
     # part way (it takes hours) leaves a table of the runs done so far.
     evaluated = next(i for i, line in enumerate(lines) if line.startswith("gan_seed0: evaluating"))
@@ -90,10 +102,13 @@ def test_trains_evaluates_records_a_failure_and_resumes(shared_data, tmp_path):
     saved = json.loads((out / "results.json").read_text())
     assert saved["rows"][0]["mean"]["fid"] == pytest.approx(gan["mean"]["fid"])
 
-    # A rerun trains and evaluates nothing that is done (the failed run is tried again).
+    # A rerun trains and evaluates nothing that is done (the failed run is tried again), and its
+    # tables keep the runs evaluated before, even those it has not reached yet.
     lines.clear()
-    benchmark.Benchmark(images=320, **kwargs).run(log=lines.append)
+    bench = benchmark.Benchmark(images=320, **{**kwargs, "families": ["lsgan", "gan"]})
+    bench.run(log=log)
     assert not [line for line in lines if line.startswith("gan_seed0:")]
+    assert "| gan | " in tables["[2/2] gan_seed0"] and "| gan | not run |" not in tables["[2/2] gan_seed0"]
     # A larger budget continues the run from its checkpoint and evaluates it again.
     lines.clear()
     results = benchmark.Benchmark(images=640, **kwargs).run(log=lines.append)
@@ -113,13 +128,13 @@ def test_the_command_line_reports_bad_flags_in_one_line(tmp_path):
     assert result.returncode == 1 and result.stderr.strip() == "error: --seeds takes integers, e.g. --seeds=0,1,2; got a."
 
 
-def test_the_table_sets_each_family_beside_lucic_et_al_and_scores_the_ordering():
+def test_the_table_sets_each_family_beside_lucic_et_al_and_scores_the_ordering(tmp_path):
     """Lucic et al. 2018's Fashion-MNIST FIDs are Inception-based and from their own architecture, so the
     table compares orderings: Kendall's tau over the families that have one, here worked out by hand."""
     families = ["cgan", "dcgan", "lsgan", "wgan", "wgan_gp", "dragan"]
     ours = {"cgan": 3.0, "wgan": 10.0, "wgan_gp": 12.0, "dragan": 13.0, "dcgan": 14.0, "lsgan": 20.0}
     metrics = {benchmark.run_name(family, 0): {"fid": fid} for family, fid in ours.items()}
-    results = benchmark.Benchmark(families, "fashion_mnist", None, "/tmp/unused").results(metrics, {"fid": 0.7})
+    results = benchmark.Benchmark(families, "fashion_mnist", None, str(tmp_path)).results(metrics, {"fid": 0.7})
     # Theirs: WGAN 21.5 < WGAN-GP 24.5 < NS GAN (dcgan) 26.5 < DRAGAN 27.7 < LSGAN 30.7. Ours swaps only
     # dcgan and dragan: 9 of the 10 pairs agree, 1 disagrees, tau = (9 - 1) / 10.
     assert results["published"]["dcgan"] == {"name": "NS GAN", "fid": 26.5, "sd": 1.6}
@@ -129,8 +144,21 @@ def test_the_table_sets_each_family_beside_lucic_et_al_and_scores_the_ordering()
     dcgan_row = next(line for line in table.splitlines() if line.startswith("| dcgan |"))
     assert dcgan_row.endswith("| NS GAN 26.5 ± 1.6 |")
     assert "Kendall's tau 0.80 over 5 families" in table
-    # No published column where the paper has no numbers for the dataset.
-    mnist = benchmark.Benchmark(["dcgan"], "mnist", None, "/tmp/unused").results(
+    header, *rows = [line for line in table.splitlines() if line.startswith("|")]
+    assert all(row.count("|") == header.count("|") for row in rows)
+    # A diverged run (NaN FID) stays out of the ordering rather than making it NaN.
+    metrics["wgan_seed0"] = {"fid": float("nan")}
+    assert benchmark.Benchmark(families, "fashion_mnist", None, str(tmp_path)).results(
+        metrics, {"fid": 0.7})["ordering"]["families"] == 4
+    # No ordering from one family, and no column where the paper has no numbers for the dataset or
+    # where --train_flags changes the loss the mapping assumes.
+    one = benchmark.Benchmark(["dcgan", "cgan"], "fashion_mnist", None, str(tmp_path)).results(
+        {"dcgan_seed0": {"fid": 5.0}}, {"fid": 2.0})
+    assert one["published"] and one["ordering"] is None
+    mnist = benchmark.Benchmark(["dcgan"], "mnist", None, str(tmp_path)).results(
         {"dcgan_seed0": {"fid": 5.0}}, {"fid": 2.0})
     assert not mnist["published"] and mnist["ordering"] is None
     assert "Lucic" not in benchmark.markdown_table(mnist)
+    minimax = benchmark.Benchmark(["dcgan", "wgan"], "fashion_mnist", None, str(tmp_path),
+                                  train_flags=["--loss=minimax"]).results(metrics, {"fid": 0.7})
+    assert not minimax["published"] and minimax["ordering"] is None
