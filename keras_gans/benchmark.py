@@ -52,7 +52,6 @@ HELD_EQUAL = ("model", "dataset", "data_dir", "image_size", "batch_size", "epoch
 # --bfloat16 cost FID over a full schedule).
 SPEED_FLAGS = ("reuse_fakes", "bfloat16", "mixed_precision", "jit_compile")
 METRICS = "fid,kid,pr,cond_acc,intra_fid,modes"
-# Table columns: (metric key, heading, digits); a family without a metric shows a blank.
 # Lucic et al. 2018, "Are GANs Created Equal?": each loss's best FID after a large hyper-parameter search
 # (Inception features, 10k samples, one architecture for all), Fashion-MNIST column, as quoted by Dai &
 # Wipf 2019 (Table 1) and Zhang & Khoreva 2019 (Table 2), which agree. Keyed by the family that trains
@@ -62,6 +61,7 @@ PUBLISHED_FIDS = {"fashion_mnist": {
     "wgan": ("WGAN", 21.5, 1.6), "wgan_gp": ("WGAN-GP", 24.5, 2.1), "dcgan": ("NS GAN", 26.5, 1.6),
     "dragan": ("DRAGAN", 27.7, 1.2), "lsgan": ("LSGAN", 30.7, 2.2),
 }}
+# Table columns: (metric key, heading, digits); a family without a metric shows a blank.
 COLUMNS = (("fid", "FID", 2), ("kid", "KID", 4), ("precision", "precision", 3), ("recall", "recall", 3),
            ("cond_acc", "cond. acc.", 3), ("intra_fid", "intra-FID", 2), ("modes_covered", "classes", 1),
            ("modes_min_share", "min class share", 3))
@@ -233,7 +233,10 @@ class Benchmark:
         import tensorflow as tf
 
         for gpu in tf.config.list_physical_devices("GPU"):
-            tf.config.experimental.set_memory_growth(gpu, True)
+            try:
+                tf.config.experimental.set_memory_growth(gpu, True)
+            except RuntimeError:  # this process has used the GPU already; its allocator is set
+                pass
         evaluator = evaluation.make_evaluator(self.dataset, self.data_dir)
         reference = self.reference(evaluator)
         runs = [(family, seed) for family in self.families for seed in self.seeds]
@@ -340,8 +343,8 @@ def markdown_table(results):
                  f"domain features{'; training flags ' + ' '.join(results['train_flags']) if results['train_flags'] else ''}.")
     ordering = results.get("ordering")
     if ordering:
-        lines.append(f"Ordering by FID against Lucic et al. 2018 (Inception features, their network for every loss, "
-                     f"best of a large search): Kendall's tau {ordering['kendall_tau']:.2f} over {ordering['families']} "
+        lines.append(f"Ordering by FID against Lucic et al. 2018 (Inception features, one network for every loss, the "
+                     f"best of a large search per loss; here one recipe per family at this budget): Kendall's tau {ordering['kendall_tau']:.2f} over {ordering['families']} "
                      f"families (1: the same order, -1: reversed).")
     return "\n".join(lines)
 
