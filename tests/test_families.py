@@ -6,8 +6,8 @@ trip in safe mode (`conftest.run_family_test`); one mixed-precision step; two re
 device with every stabiliser it takes; each stabiliser accepted or refused with a clear error;
 the sampling hook (`keras_gans.zoo.Generator` sampling N(0, I) latents, with codes where the
 family has them); SavedModel export of its generator. Mixed precision runs one policy per family
-and replica parity one family per path by default; the rest of both under ``slow`` (see
-`BFLOAT16_BY_DEFAULT` and `PARITY_COVERED_BY`).
+and replica parity (eager) one family per path by default, the rest of both under ``slow`` (see
+`BFLOAT16_BY_DEFAULT` and `PARITY_COVERED_BY`), and one family's parity traced as in training.
 """
 
 import os
@@ -96,24 +96,29 @@ def test_each_stabilizer_is_applied_or_refused_by_name(name):
                 compile_with()
 
 
-# Replica parity runs by default for every family but these, whose step adds nothing a replica
-# could get wrong beyond the family named (they run under `slow`). The default set keeps one family
-# per path: its own train_step (cyclegan, pix2pix), its own random draws (infogan's codes,
-# stylegan's mixing, dragan's and wgan_gp's penalty points), weight clipping, n_critic and D's
-# synchronised batch norm (wgan, as DCGAN's D), spectral norm's power iteration with
-# class-conditional batch norm (biggan). Losses are per example, reduced by the shared step. A new
-# family runs.
+# Replica parity runs eagerly (tests/replica_parity.py says why that is enough), by default for
+# every family but these, whose step adds nothing a replica could get wrong beyond the family named
+# (they run under `slow`). The default set keeps one family per path: its own train_step (cyclegan,
+# pix2pix), its own random draws (infogan's codes, stylegan's mixing, dragan's and wgan_gp's penalty
+# points), weight clipping, n_critic and D's synchronised batch norm (wgan, as DCGAN's D), spectral
+# norm's power iteration with class-conditional batch norm (biggan). Losses are per example,
+# reduced by the shared step. A new family runs. One family also runs traced, with Grappler, as in
+# training: wgan, whose step has latent draws, n_critic D updates, clipping and synchronised batch norm.
 PARITY_COVERED_BY = {"gan": "dragan", "dcgan": "wgan", "lsgan": "wgan", "acgan": "biggan", "cgan": "biggan",
                      "sngan": "biggan"}
+TRACED_PARITY_SENTINEL = "wgan"
+PARITY_TESTS = ("test_two_replicas_train_as_one_device_with_every_stabilizer", "test_two_replicas_traced_as_in_training")
 
 
 @pytest.fixture(scope="module")
 def replica_parity_runs(request, tmp_path_factory):
-    """The families whose parity test is selected, trained two steps on one device and on two
-    replicas, by two worker processes in parallel (each family's trace is single-threaded Python)."""
+    """The runs whose parity test is selected (`-k`, `-m` and node ids narrow them), trained two steps
+    on one device and on two replicas by two worker processes in parallel (each worker's Python is
+    single-threaded)."""
     out = tmp_path_factory.mktemp("parity")
-    selected = [item.callspec.params["name"] for item in request.session.items
-                if getattr(item, "originalname", None) == "test_two_replicas_train_as_one_device_with_every_stabilizer"]
+    selected = [item.callspec.params["name"] + (":traced" if item.originalname == PARITY_TESTS[1] else "")
+                for item in request.session.items if getattr(item, "originalname", None) in PARITY_TESTS]
+    selected.sort(key=lambda run: not run.endswith(":traced"))  # the longest run first, beside the eager ones
     halves = [selected[0::2], selected[1::2]]
     workers = [
         subprocess.Popen([sys.executable, str(REPO_ROOT / "tests" / "replica_parity.py"), str(out), *half],
@@ -124,19 +129,27 @@ def replica_parity_runs(request, tmp_path_factory):
     return out, "\n".join(log[-3000:] for log in logs)
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow) if name in PARITY_COVERED_BY else name
-                                  for name in FAMILIES])
-def test_two_replicas_train_as_one_device_with_every_stabilizer(name, replica_parity_runs):
-    out, log = replica_parity_runs
-    error = out / f"{name}.error"
+def assert_replicas_equal_one_device(out, log, stem):
+    error = out / f"{stem}.error"
     assert not error.exists(), error.read_text()[-3000:]
-    assert (out / f"{name}.npz").exists(), log
-    runs = np.load(out / f"{name}.npz")
+    assert (out / f"{stem}.npz").exists(), log
+    runs = np.load(out / f"{stem}.npz")
     count = len([key for key in runs if key.startswith("one_device/")])
     assert count > 20  # G, D, the weight average, both optimizers' slots, RNG states
     for i in range(count):
         one, mirrored = runs[f"one_device/{i}"], runs[f"mirrored/{i}"]
         np.testing.assert_allclose(mirrored, one, rtol=1e-4, atol=1e-5, err_msg=f"variable {i}")
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow) if name in PARITY_COVERED_BY else name
+                                  for name in FAMILIES])
+def test_two_replicas_train_as_one_device_with_every_stabilizer(name, replica_parity_runs):
+    assert_replicas_equal_one_device(*replica_parity_runs, name)
+
+
+@pytest.mark.parametrize("name", [TRACED_PARITY_SENTINEL])
+def test_two_replicas_traced_as_in_training(name, replica_parity_runs):
+    assert_replicas_equal_one_device(*replica_parity_runs, f"{name}.traced")
 
 
 @pytest.mark.parametrize("name", [name for name in FAMILIES if not family_cases.is_translation(name)])
