@@ -48,23 +48,27 @@ def _weights(network):
     return [w.numpy() for w in network.weights]
 
 
-def build_family(name, image_shape=(28, 28, 1), num_classes=10, latent_dim=16, **hparams):
+def build_family(name, image_shape=(28, 28, 1), num_classes=10, latent_dim=16, run_eagerly=False, **hparams):
     """A small compiled model of family ``name``."""
     import keras
 
     from keras_gans import models
 
     gan = models.get(name).from_hparams(image_shape, latent_dim, num_classes=num_classes, seed=1, **hparams)
-    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5))
+    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5),
+                run_eagerly=run_eagerly)
     return gan
 
 
 def run_family_test(name, tmp_path, image_shape=(28, 28, 1), num_classes=10, batch_size=8, **hparams):
     """What every family's test file checks: shapes, one CPU train step that changes both networks
-    and gives finite losses, and a ``.keras`` round trip of the generator in safe mode."""
+    and gives finite losses, and a ``.keras`` round trip of the generator in safe mode.
+
+    The step runs eagerly: tracing it would cost four to five times the step, and every family's
+    step is traced by the battery's mixed-precision test (tests/test_families.py)."""
     import keras
 
-    gan = build_family(name, image_shape, num_classes, **hparams)
+    gan = build_family(name, image_shape, num_classes, run_eagerly=True, **hparams)
     labels = np.arange(batch_size, dtype="int32") % max(num_classes, 1)
     z = np.random.default_rng(0).standard_normal((batch_size, gan.latent_dim)).astype("float32")
 
@@ -108,14 +112,15 @@ def summary_kinds(logdir):
 
 
 def run_translation_family_test(name, tmp_path, image_shape=(32, 32, 3), batch_size=2, **hparams):
-    """The per-family checks for image-to-image families: shapes, one train step that changes G
-    and D with finite losses, and a ``.keras`` round trip of every saved generator."""
+    """The per-family checks for image-to-image families: shapes, one train step (eager, as in
+    `run_family_test`) that changes G and D with finite losses, and a ``.keras`` round trip of
+    every saved generator."""
     import keras
 
     from keras_gans import models
 
     gan = models.get(name).from_hparams(image_shape, 0, seed=1, **hparams)
-    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5))
+    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5), run_eagerly=True)
     rng = np.random.default_rng(0)
     first, second = (rng.uniform(-1, 1, (batch_size, *image_shape)).astype("float32") for _ in range(2))
     out = np.asarray(gan.generate(first))

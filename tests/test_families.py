@@ -1,8 +1,9 @@
 """The battery every registered family passes, parametrised over `keras_gans.models.available()`: a
 new family gets it by registering. Per-family files keep only what is particular to a family.
 
-Checked for each family: shapes, one step changes G and D with finite losses, the ``.keras`` round
-trip in safe mode (`conftest.run_family_test`); one mixed-precision step; two replicas equal one
+Checked for each family: shapes, one step (eager) changes G and D with finite losses, the ``.keras``
+round trip in safe mode (`conftest.run_family_test`); one mixed-precision step, traced, as every
+family's step is in training; two replicas equal one
 device with every stabiliser it takes; each stabiliser accepted or refused with a clear error;
 the sampling hook (`keras_gans.zoo.Generator` sampling N(0, I) latents, with codes where the
 family has them); SavedModel export of its generator. Mixed precision runs one policy per family

@@ -448,7 +448,10 @@ class GAN(keras.Model):
         """Runs after each D update; WGAN clips D's weights here."""
 
     def train_step(self, data):
+        # Run eagerly, Keras hands the step the caller's arrays as they are; a network called on
+        # a tensor z beside NumPy labels refuses the mix.
         real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        real, labels = (None if x is None else ops.convert_to_tensor(x) for x in (real, labels))
         batches = self.critic_batches(real, labels)
         critic = {}
 
