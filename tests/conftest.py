@@ -65,7 +65,7 @@ def run_family_test(name, tmp_path, image_shape=(28, 28, 1), num_classes=10, bat
     and gives finite losses, and a ``.keras`` round trip of the generator in safe mode.
 
     The step runs eagerly: tracing it would cost four to five times the step, and every family's
-    step is traced by the battery's mixed-precision test (tests/test_families.py)."""
+    step, with the battery's options, is traced by its mixed-precision test (tests/test_families.py)."""
     import keras
 
     gan = build_family(name, image_shape, num_classes, run_eagerly=True, **hparams)

@@ -56,6 +56,8 @@ def main(out, runs):
     strategies = {name: make_strategy(name) for name in ("one_device", "mirrored")}
     for run in runs:
         name, _, mode = run.partition(":")
+        if mode not in ("", "traced"):
+            raise SystemExit(f"unknown run {run!r}: FAMILY or FAMILY:traced")
         traced = mode == "traced"
         started = time.perf_counter()
         stem = f"{name}.traced" if traced else name

@@ -119,7 +119,7 @@ def replica_parity_runs(request, tmp_path_factory):
     out = tmp_path_factory.mktemp("parity")
     selected = [item.callspec.params["name"] + (":traced" if item.originalname == PARITY_TESTS[1] else "")
                 for item in request.session.items if getattr(item, "originalname", None) in PARITY_TESTS]
-    selected.sort(key=lambda run: not run.endswith(":traced"))  # the longest run first, beside the eager ones
+    selected.sort(key=lambda run: not run.endswith(":traced"))  # the traced run, the longest, then the eager ones alternate
     halves = [selected[0::2], selected[1::2]]
     workers = [
         subprocess.Popen([sys.executable, str(REPO_ROOT / "tests" / "replica_parity.py"), str(out), *half],

@@ -447,11 +447,16 @@ class GAN(keras.Model):
     def constrain_critic(self):
         """Runs after each D update; WGAN clips D's weights here."""
 
+    @staticmethod
+    def unpack_step_data(data):
+        """(first, second) of a step's batch as tensors: images and labels (None when unlabelled),
+        or an image pair. Run eagerly, Keras hands the step the caller's arrays as they are, and a
+        network called on a tensor beside a NumPy array (z beside labels) refuses the mix."""
+        first, second, _ = keras.utils.unpack_x_y_sample_weight(data)
+        return tuple(None if x is None else ops.convert_to_tensor(x) for x in (first, second))
+
     def train_step(self, data):
-        # Run eagerly, Keras hands the step the caller's arrays as they are; a network called on
-        # a tensor z beside NumPy labels refuses the mix.
-        real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
-        real, labels = (None if x is None else ops.convert_to_tensor(x) for x in (real, labels))
+        real, labels = self.unpack_step_data(data)
         batches = self.critic_batches(real, labels)
         critic = {}
 

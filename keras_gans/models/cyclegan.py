@@ -135,7 +135,7 @@ class CycleGAN(GAN):
         return discriminator(self.discriminator_view(images) if training else images, training=training)
 
     def train_step(self, data):
-        real_a, real_b, _ = keras.utils.unpack_x_y_sample_weight(data)
+        real_a, real_b = self.unpack_step_data(data)
         loss, g_ab, g_ba = self.adversarial_loss, self.generator, self.generator_ba
 
         with tf.GradientTape() as tape:

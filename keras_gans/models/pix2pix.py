@@ -113,7 +113,7 @@ class Pix2Pix(GAN):
         return [inputs, self.generate(inputs), targets]
 
     def train_step(self, data):
-        inputs, targets, _ = keras.utils.unpack_x_y_sample_weight(data)
+        inputs, targets = self.unpack_step_data(data)
         loss = self.adversarial_loss
 
         with tf.GradientTape() as tape:
