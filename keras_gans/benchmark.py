@@ -25,7 +25,10 @@ newest checkpoint with ``--resume``), ``eval.json`` in it marks it evaluated (fo
 count and feature network), and
 ``benchmark.json`` records each run's wall time; a rerun skips what is done. Writes
 ``<out>/results.json`` and ``<out>/results.md`` after every run, so a benchmark stopped part way
-leaves the table of the runs done.
+leaves the table of the runs done. A run's result is its ``eval.json`` and its ``benchmark.json``
+record: a rerun counts it without its checkpoints, so a benchmark longer than a work tree lives
+(hours on CPUs) can keep its finished runs in git: under ``benchmarks/results/`` git keeps only
+those JSON files and the table.
 """
 
 import json
@@ -203,9 +206,11 @@ class Benchmark:
         logdir = self.logdir(family, seed)
         report = _read_json(os.path.join(logdir, "eval.json"))
         if report is None or (report.get("step"), report["num_samples"], report["feature_net"]) != (
-                self.steps(family), self.num_samples, feature_net) or checkpoint_step(logdir) != self.steps(family):
+                self.steps(family), self.num_samples, feature_net):
             return None
-        return report
+        # Without checkpoints (kept results, a work tree since gone) the report stands; with them they
+        # must not have trained past it.
+        return report if checkpoint_step(logdir) in (None, self.steps(family)) else None
 
     def evaluate(self, family, seed, evaluator, log=print):
         """The run's evaluation (from ``eval.json`` when it was done before)."""
@@ -245,7 +250,7 @@ class Benchmark:
                    if (report := self.evaluated(family, seed, evaluator.feature_net.name))}
         for index, (family, seed) in enumerate(runs):
             log(f"[{index + 1}/{len(runs)}] {run_name(family, seed)}")
-            if self.train(family, seed, log):
+            if run_name(family, seed) not in metrics and self.train(family, seed, log):
                 try:
                     metrics[run_name(family, seed)] = self.evaluate(family, seed, evaluator, log)
                 except (KerasGansError, ValueError) as error:  # e.g. a generator that diverged to NaN
