@@ -5,6 +5,7 @@ import pytest
 import scipy.linalg
 
 from keras_gans import metrics
+from keras_gans.metrics import fid
 from keras_gans.metrics.kid import polynomial_kernel
 
 
@@ -57,6 +58,32 @@ def test_frechet_distance_handles_singular_covariances():
     rng = np.random.default_rng(0)
     low_rank = rng.standard_normal((500, 3)) @ rng.standard_normal((3, 32))  # rank 3 in 32 dims
     assert np.isfinite(metrics.frechet_distance(low_rank, low_rank + 0.1))
+
+
+def test_fewer_samples_than_dimensions_take_the_sample_route_to_the_same_distance():
+    """Fewer vectors than dimensions (a translator's test set in the season judge's 1,024 features):
+    the trace comes from an SVD of the samples' cross product, checked against the d x d eigen route
+    and scipy's sqrtm on the same covariances."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((40, 120)) @ rng.standard_normal((120, 120)) / 11
+    b = rng.standard_normal((55, 120)) @ rng.standard_normal((120, 120)) / 11 + 0.2
+    s1, s2 = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    by_samples = fid.trace_sqrt_product_of_samples(a, b)
+    # The d x d route: eigenvalues of S_1^(1/2) S_2 S_1^(1/2); rank 39 here, and the other 81 are
+    # rounding (|e| ~ 1e-15) whose square roots the full route adds (about 1e-6 in all).
+    w, v = np.linalg.eigh(s1)
+    root = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+    eigenvalues = np.linalg.eigvalsh(root @ s2 @ root)
+    assert (eigenvalues > 1e-10).sum() == 39
+    assert by_samples == pytest.approx(np.sqrt(eigenvalues[eigenvalues > 1e-10]).sum(), rel=1e-9)
+    assert by_samples == pytest.approx(fid.trace_sqrt_product(s1, s2), rel=1e-7)
+    # sqrtm of a singular product is less exact than either route; it agrees to its own rounding.
+    assert by_samples == pytest.approx(np.trace(scipy.linalg.sqrtm(s1 @ s2).real), rel=1e-5)
+    expected = float(((a.mean(0) - b.mean(0)) ** 2).sum() + np.trace(s1) + np.trace(s2)) - 2 * by_samples
+    assert metrics.frechet_distance(a, b) == pytest.approx(expected, rel=1e-12)
+    # Statistics alone take the d x d route, rounding's square roots and all.
+    assert metrics.frechet_distance(a, b) == pytest.approx(metrics.frechet_distance(metrics.FeatureStatistics.of(a), b),
+                                                           rel=1e-7)
 
 
 def test_kid_of_one_distribution_is_about_zero():
