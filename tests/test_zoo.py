@@ -145,6 +145,40 @@ def test_shipped_entries_refuse_weights_their_card_does_not_vouch_for(name, tmp_
         zoo.load(name, sha256="0" * 64)
 
 
+def generator_kind(entry):
+    if isinstance(entry, zoo.Translator):
+        return "translator"
+    return "conditional" if entry.num_classes else "latent codes" if entry.latent_codes else "unconditional"
+
+
+@pytest.mark.parametrize("kind", ["conditional", "unconditional", "latent codes"])
+def test_a_shipped_entry_of_each_kind_exports_and_serves_as_its_keras_model(kind, tmp_path):
+    """The SavedModel and float TFLite generator of the first shipped entry of each kind (the
+    exporters check parity on their own batch; here a second batch, labels and codes). The shipped
+    translators' exports are tested in test_translate.py."""
+    import tensorflow as tf
+
+    from keras_gans import export
+    from keras_gans.lite import LiteGenerator
+
+    generator = next((entry for entry in map(zoo.load, zoo.list()) if generator_kind(entry) == kind), None)
+    if generator is None:
+        pytest.skip(f"no {kind} entry is shipped")
+    z = generator.latents(8, seed=1)
+    labels = list(range(8)) if generator.num_classes else None
+    expected = generator.generate(z, labels)
+    serve = tf.saved_model.load(export.export_saved_model(generator, str(tmp_path))).signatures["serving_default"]
+    inputs = {"z": tf.constant(z)} | ({"label": tf.constant(labels, tf.int32)} if labels else {})
+    np.testing.assert_array_equal(serve(**inputs)["images"].numpy(), expected)
+    lite = LiteGenerator(export.export_tflite(generator, str(tmp_path)))
+    target = export.LEVEL_TARGETS["none"]
+    assert np.abs(lite.generate(z, labels).astype(int) - expected.astype(int)).max() <= target
+    if generator.latent_codes:
+        codes = {"category": 3, "continuous": [0.5, -0.5]}
+        coded = generator.sample(8, seed=1, codes=codes)
+        assert np.abs(lite.sample(8, seed=1, codes=codes).astype(int) - coded.astype(int)).max() <= target
+
+
 @ENTRIES
 def test_sample_cli_writes_a_grid(tmp_path):
     name = "cgan_fashion" if "cgan_fashion" in zoo.list() else zoo.list()[0]
