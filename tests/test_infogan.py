@@ -1,10 +1,12 @@
 """InfoGAN (Chen et al. 2016): codes read off N(0, I) latents, the mutual-information term, and
 sampling with chosen codes from the zoo API and TFLite."""
 
+import sys
+
 import numpy as np
 import pytest
 
-from conftest import build_family
+from conftest import REPO_ROOT, build_family
 from keras_gans import sampling, zoo
 from keras_gans.errors import UsageError
 
@@ -97,3 +99,19 @@ def test_code_sweep_varies_one_code_per_row_or_column():
     plain = zoo.Generator(build_family("dcgan", num_classes=0, width=8).generator, {"name": "tiny_dcgan"})
     with pytest.raises(UsageError, match="tiny_dcgan has no latent codes to sweep"):
         plain.code_sweep()
+
+
+def test_code_measures_read_slant_and_width_off_the_ink():
+    """benchmarks/infogan_codes.py, whose numbers the infogan card quotes: a bar sheared by s pixels
+    per pixel upward has slant s; its width is the ink's horizontal standard deviation."""
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    import infogan_codes
+
+    images = np.zeros((3, 28, 28, 1), np.uint8)
+    rows = np.arange(4, 24)
+    for image, shear in zip(images, (0.0, 0.25, -0.25)):
+        columns = np.round(14 + shear * (14 - rows)).astype(int)  # upward (smaller row) moves right when s > 0
+        image[rows, columns, 0] = image[rows, columns + 1, 0] = 255
+    slant, width = infogan_codes.slant_and_width(images)
+    np.testing.assert_allclose(slant, [0.0, 0.25, -0.25], atol=0.02)
+    assert width[0] == pytest.approx(0.5) and width[1] > 1.0
