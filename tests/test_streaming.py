@@ -60,9 +60,13 @@ def test_peak_memory_is_flat_in_the_number_of_samples(wide_latent_generator, kin
 def test_batches_give_what_one_call_gives(wide_latent_generator):
     generator, _, _ = wide_latent_generator
     n = sampling.LATENT_CHUNK + 300  # across a chunk boundary
-    whole = generator.sample(n, seed=5, batch_size=n)
-    np.testing.assert_array_equal(whole, generator.sample(n, seed=5, batch_size=7))
-    np.testing.assert_array_equal(whole, np.concatenate(list(generator.sample_batches(n, seed=5, batch_size=100))))
+    whole = generator.sample(n, seed=5, batch_size=n).astype(int)
+    # The same latents, to within a uint8 level: the CPU's kernels block a batch by its size, so a
+    # float can land a rounding step apart (CI once saw 1 pixel in 1M at 127 against 128).
+    for batched in (generator.sample(n, seed=5, batch_size=7),
+                    np.concatenate(list(generator.sample_batches(n, seed=5, batch_size=100)))):
+        difference = np.abs(whole - batched.astype(int))
+        assert difference.max() <= 1 and np.mean(difference > 0) < 1e-4
     # Untruncated latents are one draw of the seed's stream however they are chunked.
     np.testing.assert_array_equal(
         generator.latents(n, seed=5),
