@@ -14,14 +14,14 @@ pixel upward) and in width (the horizontal standard deviation of the ink, in pix
 import numpy as np
 from absl import app, flags
 
-from keras_gans import data, zoo
+from keras_gans import data, sampling, zoo
 from keras_gans.metrics import classifier
 
 _GENERATOR = flags.DEFINE_string("generator", None, "An InfoGAN zoo entry, preset folder or training logdir.")
 _DATASET = flags.DEFINE_string("dataset", "mnist", "The dataset whose shipped classifier names the samples' classes.")
 _PER_SETTING = flags.DEFINE_integer("per_setting", 1000, "Samples per category and per end of a continuous code.")
 _SEED = flags.DEFINE_integer("seed", 0, "Seed of the latents.")
-ENDS = (-0.95, 0.95)
+ENDS = sampling.CODE_SWEEP_ENDS  # as the card's grids
 
 
 def classify(model, images):

@@ -24,6 +24,8 @@ LATENT_CHUNK = 1024
 # Below this, rejection sampling of the truncated normal needs too many rounds (its acceptance
 # rate is about 0.8 x truncation).
 MIN_TRUNCATION = 0.01
+# The span a continuous code is swept over: inside its open range (-1, 1).
+CODE_SWEEP_ENDS = (-0.95, 0.95)
 
 
 def latent_chunks(n, latent_dim, seed=None, truncation=None, untruncated=0):
@@ -225,7 +227,7 @@ class Sampler:
         base = 0 if seed is None else seed
         z = np.repeat(np.concatenate([self.latents(1, base + k) for k in range(num_categories)]), per_row, axis=0)
         continuous = np.zeros((len(z), num_continuous))
-        continuous[:, code] = np.tile(np.linspace(-0.95, 0.95, per_row), num_categories)
+        continuous[:, code] = np.tile(np.linspace(*CODE_SWEEP_ENDS, per_row), num_categories)
         codes = {"category": categories, "continuous": continuous}
         return self.generate(set_codes(z, self.latent_codes, codes, self.name))
 
