@@ -4,8 +4,9 @@ Fully connected generator and discriminator. Train it with ``--loss=minimax`` (t
 objective) or ``non_saturating`` (the paper's practical G loss, sec. 3; the default).
 
 Deviations from the paper: LeakyReLU multilayer perceptrons (256-512-1024 units in G, 512-256 in D)
-with a tanh output, where the paper's MNIST D used maxout units and dropout; one D step per G step
-(the paper's k = 1 as well), trained with Adam rather than SGD with momentum.
+with a tanh output, where the paper's MNIST D used maxout units; dropout after D's hidden layers is
+an option (``dropout``, off by default), where the paper always had it; one D step per G step (the
+paper's k = 1 as well), trained with Adam rather than SGD with momentum.
 """
 
 import math
@@ -13,6 +14,7 @@ import math
 import keras
 from keras import layers
 
+from keras_gans.layers import Dropout
 from keras_gans.models.base import GAN
 
 
@@ -26,11 +28,13 @@ def build_mlp_generator(image_shape, latent_dim, width=256):
     return keras.Model(z, layers.Reshape(image_shape, name="image")(image), name="generator")
 
 
-def build_mlp_discriminator(image_shape, width=256):
+def build_mlp_discriminator(image_shape, width=256, dropout=0.0):
     image = keras.Input(image_shape, name="image")
     h = layers.Flatten()(image)
     for units in (width * 2, width):
         h = layers.LeakyReLU(0.2)(layers.Dense(units)(h))
+        if dropout:
+            h = Dropout(dropout)(h)
     return keras.Model(image, layers.Dense(1, dtype="float32", name="score")(h), name="discriminator")
 
 
@@ -38,6 +42,9 @@ def build_mlp_discriminator(image_shape, width=256):
 class VanillaGAN(GAN):
     """Goodfellow et al. 2014 with multilayer perceptrons (registered as ``gan``)."""
 
+    hyperparameters = {"dropout": "rate of the dropout after each of D's hidden layers (the paper's D had it)"}
+
     @classmethod
-    def build_networks(cls, image_shape, latent_dim, num_classes, width=256):
-        return build_mlp_generator(image_shape, latent_dim, width), build_mlp_discriminator(image_shape, width)
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=256, dropout=0.0):
+        return (build_mlp_generator(image_shape, latent_dim, width),
+                build_mlp_discriminator(image_shape, width, dropout))
