@@ -172,3 +172,24 @@ def test_the_table_sets_each_family_beside_lucic_et_al_and_scores_the_ordering(t
     minimax = benchmark.Benchmark(["dcgan", "wgan"], "fashion_mnist", None, str(tmp_path),
                                   train_flags=["--loss=minimax"]).results(metrics, {"fid": 0.7})
     assert not minimax["published"] and minimax["ordering"] is None
+
+
+def test_the_committed_fashion_mnist_results_are_consistent_and_quoted_in_the_readme():
+    """The benchmark's results kept in git (a run's eval.json and benchmark.json outlive its logdir) give
+    the committed table, every run in the table has its evaluation, and README.md quotes it."""
+    out = REPO_ROOT / "benchmarks" / "results" / "fashion_mnist"
+    results = json.loads((out / "results.json").read_text())
+    table = benchmark.markdown_table(results)
+    assert (out / "results.md").read_text() == table + "\n"
+    state = json.loads((out / "benchmark.json").read_text())
+    budget = benchmark.Benchmark([row["family"] for row in results["rows"]], "fashion_mnist", None, str(out),
+                                 images=results["images"], batch_size=results["batch_size"])
+    for row in results["rows"]:
+        for seed in results["seeds"][:row["seeds_done"]]:
+            name = benchmark.run_name(row["family"], seed)
+            assert json.loads((out / name / "eval.json").read_text())["step"] == budget.steps(row["family"])
+            assert state["runs"][name]["images"] == budget.steps(row["family"]) * budget.images_per_step(row["family"])
+        if row["seeds_done"] == 1:
+            assert json.loads((out / name / "eval.json").read_text())["metrics"]["fid"] == row["mean"]["fid"]
+    assert table in (REPO_ROOT / "README.md").read_text(), (
+        "README.md's benchmark table is stale: paste benchmarks/results/fashion_mnist/results.md")
