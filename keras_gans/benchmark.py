@@ -16,8 +16,8 @@ that fails or diverges is recorded as such and the others go on.
 Every run is then evaluated with `keras_gans.evaluate` on the domain features (``--num_samples``
 samples, latent seed 0; one evaluator, so one real-vs-real reference for the table): FID, KID,
 precision/recall, conditional accuracy and intra-FID for conditional families, class coverage for
-unconditional ones. The table gives each metric's mean ± sd over the seeds, the wall time of the
-training processes (start-up included) and images per second over it; on Fashion-MNIST also Lucic et
+unconditional ones. The table gives each metric's mean ± sd over the seeds, the images per second of
+the training processes (start-up included) and a run's wall time at that rate; on Fashion-MNIST also Lucic et
 al.'s FID for the families that share a loss with theirs, and Kendall's tau between the two orderings.
 
 Resumable: ``<out>/<family>_seed<N>/`` is a training logdir (an interrupted run continues from its
@@ -283,14 +283,17 @@ class Benchmark:
             done = [metrics[n] for n in names if n in metrics]
             wall = sum(r.get("wall_seconds", 0.0) for r in runs)
             images = sum(r.get("images", 0) for r in runs)
+            rate = images / wall if wall else None
             rows.append({
                 "family": family,
                 "seeds_done": len(done),
                 "failed": [r["failed"] for r in runs if r.get("failed")],
                 "mean": {k: float(np.mean([m[k] for m in done])) for k in (done[0] if done else {})},
                 "sd": {k: float(np.std([m[k] for m in done], ddof=1)) for k in (done[0] if len(done) > 1 else {})},
-                "wall_seconds": wall / max(1, len(runs)),
-                "images_per_second": images / wall if wall else None,
+                # An attempt killed with the benchmark records no time, so a run's time is its budget at
+                # the rate its recorded attempts trained.
+                "wall_seconds": self.steps(family) * self.images_per_step(family) / rate if rate else 0.0,
+                "images_per_second": rate,
             })
         # The papers' losses are what the mapping pairs; a --loss for every run would pair others.
         changes_loss = any(flag.lstrip("-").startswith("loss=") for flag in self.train_flags)

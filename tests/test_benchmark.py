@@ -174,6 +174,22 @@ def test_the_table_sets_each_family_beside_lucic_et_al_and_scores_the_ordering(t
     assert not minimax["published"] and minimax["ordering"] is None
 
 
+def test_a_run_killed_before_it_recorded_its_time_is_timed_at_the_rate_of_what_was_recorded(tmp_path):
+    """An attempt killed with the benchmark (a session's end) keeps its checkpoints but records no time,
+    so the next attempt trains and times only the rest: the run's wall time is its budget at the rate
+    measured, not the sum of the recorded attempts (which would leave the lost one out)."""
+    bench = benchmark.Benchmark(["dcgan", "wgan"], "fashion_mnist", None, str(tmp_path), images=64000, batch_size=64)
+    # dcgan: 1000 steps of a batch; it resumed at step 250 and timed 750 steps (48,000 images) in 300 s.
+    bench.state["runs"]["dcgan_seed0"] = {"wall_seconds": 300.0, "images": 48000, "failed": None}
+    # wgan: 5 critic batches a step, 200 steps; its one attempt timed them all in 100 s.
+    bench.state["runs"]["wgan_seed0"] = {"wall_seconds": 100.0, "images": 64000, "failed": None}
+    rows = {row["family"]: row for row in bench.results({}, {"fid": 0.7})["rows"]}
+    assert rows["dcgan"]["images_per_second"] == pytest.approx(160.0)
+    assert rows["dcgan"]["wall_seconds"] == pytest.approx(400.0)  # 64,000 images at 160 a second
+    assert rows["wgan"]["images_per_second"] == pytest.approx(640.0)
+    assert rows["wgan"]["wall_seconds"] == pytest.approx(100.0)
+
+
 def test_the_committed_fashion_mnist_results_are_consistent_and_quoted_in_the_readme():
     """The benchmark's results kept in git (a run's eval.json and benchmark.json outlive its logdir) give
     the committed table, every run in the table has its evaluation, and README.md quotes it."""
@@ -188,7 +204,8 @@ def test_the_committed_fashion_mnist_results_are_consistent_and_quoted_in_the_re
         for seed in results["seeds"][:row["seeds_done"]]:
             name = benchmark.run_name(row["family"], seed)
             assert json.loads((out / name / "eval.json").read_text())["step"] == budget.steps(row["family"])
-            assert state["runs"][name]["images"] == budget.steps(row["family"]) * budget.images_per_step(row["family"])
+            # A run resumed after a killed attempt times only what it trained after the checkpoint.
+            assert 0 < state["runs"][name]["images"] <= budget.steps(row["family"]) * budget.images_per_step(row["family"])
         if row["seeds_done"] == 1:
             assert json.loads((out / name / "eval.json").read_text())["metrics"]["fid"] == row["mean"]["fid"]
     assert table in (REPO_ROOT / "README.md").read_text(), (
