@@ -17,7 +17,8 @@ Every run is then evaluated with `keras_gans.evaluate` on the domain features (`
 samples, latent seed 0; one evaluator, so one real-vs-real reference for the table): FID, KID,
 precision/recall, conditional accuracy and intra-FID for conditional families, class coverage for
 unconditional ones. The table gives each metric's mean ± sd over the seeds, the images per second of
-the training processes (start-up included) and a run's wall time at that rate; on Fashion-MNIST also Lucic et
+the training processes (start-up included), a run's wall time at that rate and its generator
+steps (a family with n_critic D steps a step gets fewer at the same budget); on Fashion-MNIST also Lucic et
 al.'s FID for the families that share a loss with theirs, and Kendall's tau between the two orderings.
 
 Resumable: ``<out>/<family>_seed<N>/`` is a training logdir (an interrupted run continues from its
@@ -294,6 +295,7 @@ class Benchmark:
                 # the rate its recorded attempts trained.
                 "wall_seconds": self.steps(family) * self.images_per_step(family) / rate if rate else 0.0,
                 "images_per_second": rate,
+                "generator_steps": self.steps(family),
             })
         # The papers' losses are what the mapping pairs; a --loss for every run would pair others.
         changes_loss = any(flag.lstrip("-").startswith("loss=") for flag in self.train_flags)
@@ -320,7 +322,7 @@ def kendall_tau(a, b):
 def markdown_table(results):
     """The results as a Markdown table, the real-vs-real reference in the last row."""
     published = results.get("published") or {}
-    heading = ["family", *(h for _, h, _ in COLUMNS), "wall time / run", "images/s",
+    heading = ["family", *(h for _, h, _ in COLUMNS), "wall time / run", "images/s", "G steps",
                *(["Lucic et al. 2018 FID"] if published else [])]
 
     def cited(family):  # the cell of the Lucic et al. column, where the table has it
@@ -332,7 +334,7 @@ def markdown_table(results):
     lines = ["| " + " | ".join(heading) + " |", "|" + "---|" * len(heading)]
     for row in results["rows"]:
         if not row["seeds_done"]:
-            cells = [f"failed: {row['failed'][0]}" if row["failed"] else "not run", *[""] * (len(COLUMNS) + 1),
+            cells = [f"failed: {row['failed'][0]}" if row["failed"] else "not run", *[""] * (len(COLUMNS) + 2),
                      *cited(row["family"])]
             lines.append(f"| {row['family']} | " + " | ".join(cells) + " |")
             continue
@@ -342,9 +344,9 @@ def markdown_table(results):
         family = row["family"]
         if row["seeds_done"] < len(results["seeds"]):
             family += f" ({row['seeds_done']} of {len(results['seeds'])} seeds; {'; '.join(row['failed']) or 'not run'})"
-        lines.append(f"| {family} | " + " | ".join([*cells, f"{minutes:.1f} min", speed, *cited(row['family'])]) + " |")
+        lines.append(f"| {family} | " + " | ".join([*cells, f"{minutes:.1f} min", speed, str(row["generator_steps"]), *cited(row['family'])]) + " |")
     reference = [_cell(results["reference"], {}, key, digits) for key, _, digits in COLUMNS]
-    lines.append("| real train vs test | " + " | ".join([*reference, "", "", *cited(None)]) + " |")
+    lines.append("| real train vs test | " + " | ".join([*reference, "", "", "", *cited(None)]) + " |")
     seeds = len(results["seeds"])
     lines.append(f"\n{results['dataset']}, {results['images']} real images per run at batch {results['batch_size']}, "
                  f"{seeds} seed{'s' * (seeds > 1)} (mean ± sd), {results['num_samples']} samples per evaluation, "
@@ -378,7 +380,6 @@ def _last_line(log_path, prefix="", offset=0):
         f.seek(offset)
         lines = [line.strip() for line in f if line.strip()]
     return ([line for line in lines if line.startswith(prefix)] or lines or ["no output"])[-1][:300]
-
 
 
 def _read_json(path, default=None):

@@ -188,6 +188,11 @@ def test_a_run_killed_before_it_recorded_its_time_is_timed_at_the_rate_of_what_w
     assert rows["dcgan"]["wall_seconds"] == pytest.approx(400.0)  # 64,000 images at 160 a second
     assert rows["wgan"]["images_per_second"] == pytest.approx(640.0)
     assert rows["wgan"]["wall_seconds"] == pytest.approx(100.0)
+    # The same budget gives the 5-critic family a fifth of the generator steps, and the table says so.
+    assert (rows["dcgan"]["generator_steps"], rows["wgan"]["generator_steps"]) == (1000, 200)
+    table = benchmark.markdown_table(bench.results({"dcgan_seed0": {"fid": 9.0}, "wgan_seed0": {"fid": 8.0}}, {"fid": 0.7}))
+    assert "| images/s | G steps |" in table
+    assert "| 6.7 min | 160 | 1000 |" in table and "| 1.7 min | 640 | 200 |" in table
 
 
 def test_the_committed_fashion_mnist_results_are_consistent_and_quoted_in_the_readme():
