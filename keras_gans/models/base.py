@@ -8,6 +8,7 @@ workers train the same), loss scaling for mixed precision, and the metrics.
 """
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
@@ -20,6 +21,31 @@ STABILIZERS = (
     "label_smoothing", "instance_noise", "r1_gamma", "diff_augment", "feature_matching", "unrolled_steps", "n_critic",
     "reuse_fakes",
 )
+
+# Draws that estimate the averaged generator's batch-norm statistics (`GAN.refresh_standing_statistics`).
+STANDING_STATISTICS_BATCHES, STANDING_STATISTICS_BATCH = 16, 256
+
+
+def estimate_standing_statistics(generator, latent_dim, num_classes=0, batches=STANDING_STATISTICS_BATCHES,
+                                 batch_size=STANDING_STATISTICS_BATCH):
+    """Sets every batch-norm layer's moving mean and variance in a latent generator to their mean
+    over ``batches`` fixed draws of latents (and balanced classes) through it ("standing
+    statistics", as BigGAN's authors sample their averaged generator). A no-op without batch norm."""
+    norms = [layer for layer in generator._flatten_layers() if isinstance(layer, keras.layers.BatchNormalization)]
+    if not norms:
+        return
+    rng = np.random.default_rng(0)
+    momenta = [norm.momentum for norm in norms]
+    try:
+        for k in range(batches):
+            for norm in norms:  # moving = (k x moving + this batch's) / (k + 1): the running mean
+                norm.momentum = k / (k + 1)
+            z = rng.standard_normal((batch_size, latent_dim)).astype("float32")
+            labels = (np.arange(batch_size) % num_classes).astype("int32")
+            generator([z, labels] if num_classes else z, training=True)
+    finally:
+        for norm, momentum in zip(norms, momenta):
+            norm.momentum = momentum
 
 
 def family_name(family):
@@ -80,6 +106,7 @@ class GAN(keras.Model):
         self.generator = generator
         self.ema_decay = ema_decay
         self.ema_generator = None
+        self._standing_statistics_step = None
         if ema_decay:
             self.ema_generator = keras.models.clone_model(generator)
             self.ema_generator.set_weights(generator.get_weights())
@@ -251,8 +278,25 @@ class GAN(keras.Model):
 
     @property
     def sampling_generator(self):
-        """The generator to sample and ship: the weight average when kept, else the generator."""
-        return self.ema_generator or self.generator
+        """The generator to sample and ship: the weight average when kept, else the generator.
+        Read eagerly, the average's batch norm first gets its standing statistics
+        (`refresh_standing_statistics`) when G has stepped since they were last estimated."""
+        if self.ema_generator is None:
+            return self.generator
+        optimizer = getattr(self, "g_optimizer", None)
+        step = None if optimizer is None else int(np.asarray(optimizer.iterations))
+        if tf.executing_eagerly() and (step is None or step != self._standing_statistics_step):
+            self.refresh_standing_statistics()
+            self._standing_statistics_step = step
+        return self.ema_generator
+
+    def refresh_standing_statistics(self):
+        """Re-estimates the averaged generator's batch-norm statistics from its own activations
+        (`estimate_standing_statistics`): the statistics `update_ema` copies from G belong to G's
+        weights, not to their average, and a young average normalised with them samples noise.
+        Translators' generators take images, not latents: theirs are left as copied."""
+        if self.data_kind == "labelled":
+            estimate_standing_statistics(self.ema_generator, self.latent_dim, self.num_classes)
 
     def generate(self, z, labels=None, training=False):
         """Images from ``z`` (and labels): the trained generator when ``training``, else the
@@ -317,7 +361,8 @@ class GAN(keras.Model):
         optimizer.apply(gradients, variables)
 
     def update_ema(self):
-        """Moves the averaged generator towards the generator; copies batch-norm statistics."""
+        """Moves the averaged generator towards the generator; copies its other state (batch-norm
+        statistics, which `sampling_generator` re-estimates for the average; StyleGAN's mean w)."""
         if self.ema_generator is None:
             return
         for average, current in zip(self.ema_generator.trainable_weights, self.generator.trainable_weights):
