@@ -51,7 +51,7 @@ def define_flags():
     flags.DEFINE_integer("width", 64, "Base number of filters of G and D.")
     flags.DEFINE_float(
         "ema_decay", 0.0, "Keep an exponential moving average of G's weights with this decay (e.g. 0.999) "
-        "and sample and save it; 0 turns it off."
+        "(ramped up over the first steps, as StyleGAN2-ADA) and sample and save it; 0 turns it off."
     )
     flags.DEFINE_string(
         "loss", None, "Adversarial loss: minimax, non_saturating, least_squares, wasserstein, hinge, relativistic; "

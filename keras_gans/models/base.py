@@ -7,6 +7,8 @@ when its update differs from the standard one (one D step, then one G step), ove
 workers train the same), loss scaling for mixed precision, and the metrics.
 """
 
+import math
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -22,6 +24,8 @@ STABILIZERS = (
     "reuse_fakes",
 )
 
+# The averaged generator's half-life is at most this fraction of the G steps taken (`GAN.ramped_ema_decay`).
+EMA_RAMPUP = 0.05
 # Draws that estimate the averaged generator's batch-norm statistics (`GAN.refresh_standing_statistics`).
 STANDING_STATISTICS_BATCHES, STANDING_STATISTICS_BATCH = 16, 256
 
@@ -80,7 +84,8 @@ class GAN(keras.Model):
         seed: seed of the model's `SeedGenerator`; with a fixed seed training is repeatable.
         ema_decay: when set (e.g. 0.999), an exponential moving average of the generator's weights
             is kept in ``ema_generator`` and used for sampling (Karras et al. 2018, Yazıcı et al.
-            2019, "The Unusual Effectiveness of Averaging in GAN Training").
+            2019, "The Unusual Effectiveness of Averaging in GAN Training"), its decay ramped up
+            over the first steps (`ramped_ema_decay`) and its batch norm given standing statistics.
     """
 
     # Class-conditional families set this: their networks take a ``label`` input.
@@ -360,13 +365,21 @@ class GAN(keras.Model):
             gradients = overflow_on_every_replica(gradients)
         optimizer.apply(gradients, variables)
 
+    def ramped_ema_decay(self, steps):
+        """``ema_decay``, lowered while its half-life exceeds ``EMA_RAMPUP`` of the G steps taken
+        (StyleGAN2-ADA's ramp-up, Karras et al. 2020): a young average then spans the recent steps,
+        not the untrained weights of the first ones, and a long run's average is unchanged."""
+        half_life = math.log(0.5) / math.log(self.ema_decay)
+        return 0.5 ** (1.0 / ops.maximum(ops.minimum(half_life, EMA_RAMPUP * steps), 1e-8))
+
     def update_ema(self):
         """Moves the averaged generator towards the generator; copies its other state (batch-norm
         statistics, which `sampling_generator` re-estimates for the average; StyleGAN's mean w)."""
         if self.ema_generator is None:
             return
+        decay = self.ramped_ema_decay(ops.cast(self.g_optimizer.iterations, "float32"))
         for average, current in zip(self.ema_generator.trainable_weights, self.generator.trainable_weights):
-            average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * current)
+            average.assign(decay * average + (1.0 - decay) * current)
         for average, current in zip(self.ema_generator.non_trainable_weights, self.generator.non_trainable_weights):
             average.assign(current)
 

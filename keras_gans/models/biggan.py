@@ -14,9 +14,10 @@ Deviations from the paper (a small variant for 28x28 and 32x32 images):
   has a 1x1 convolution shortcut (the authors' code uses the identity where nothing changes shape).
 - The orthogonal penalty is differentiated as the paper writes it, which gives twice the gradient
   the authors' code applies by hand (``utils.ortho``): beta 1e-4 here acts as their 2e-4.
-- The EMA generator averages from the first step (the authors' starts at 20k steps, far more than
-  these runs take) and copies G's batch-norm statistics (the authors' averages them too, and
-  samples with statistics recomputed for the averaged weights).
+- The EMA generator averages from the first step with StyleGAN2-ADA's ramp-up of its decay
+  (`GAN.ramped_ema_decay`), where the authors' starts at 20k steps, more than these runs take. As
+  theirs, it samples with batch-norm statistics re-estimated for the averaged weights (standing
+  statistics, `GAN.refresh_standing_statistics`).
 - Glorot initialisation (orthogonal in the paper), Adam's epsilon 1e-7 (1e-6).
 - Each step's fakes take the classes of its real batch (the authors' draw them uniformly), as in
   every conditional family here.
