@@ -30,12 +30,17 @@ EMA_RAMPUP = 0.05
 STANDING_STATISTICS_BATCHES, STANDING_STATISTICS_BATCH = 16, 256
 
 
+def batch_norm_layers(network):
+    """Every batch-norm layer of ``network``, nested ones included (ConditionalBatchNormalization's)."""
+    return [layer for layer in network._flatten_layers() if isinstance(layer, keras.layers.BatchNormalization)]
+
+
 def estimate_standing_statistics(generator, latent_dim, num_classes=0, batches=STANDING_STATISTICS_BATCHES,
                                  batch_size=STANDING_STATISTICS_BATCH):
     """Sets every batch-norm layer's moving mean and variance in a latent generator to their mean
     over ``batches`` fixed draws of latents (and balanced classes) through it ("standing
     statistics", as BigGAN's authors sample their averaged generator). A no-op without batch norm."""
-    norms = [layer for layer in generator._flatten_layers() if isinstance(layer, keras.layers.BatchNormalization)]
+    norms = batch_norm_layers(generator)
     if not norms:
         return
     rng = np.random.default_rng(0)
