@@ -7,11 +7,12 @@ and generated images, G on generated ones).
 
 Deviations from the paper: this library's DCGAN networks (the class embedded and concatenated with
 z in G), without the paper's batch norm and dropout in D; the class loss has weight 1 in both
-networks (``class_weight``), as in the paper's objective L_S + L_C. ``fake_class_loss=False``
-trains D's classifier on real images only, as Keras' mnist_acgan example does since
-keras-team/keras#8482 (which weights the real images' class loss by 2 instead; here
-``class_weight`` sets it): taught to classify G's fakes too, D rewards G for the one most
-classifiable image per class, and samples collapse within each class (BUILD_NOTES.md, issue 19).
+networks (``class_weight`` scales both, D's and G's), as in the paper's objective L_S + L_C.
+``fake_class_loss=False`` trains D's classifier on real images only, as Keras' mnist_acgan example
+does since keras-team/keras#8482 (which also weights the real images' class loss by 2 and G's by 1,
+a split one ``class_weight`` cannot express): taught to classify G's fakes too, D rewards G for
+the one most classifiable image per class, and samples collapse within each class (BUILD_NOTES.md,
+issue 19).
 """
 
 import keras

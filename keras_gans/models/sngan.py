@@ -1,5 +1,6 @@
 """SNGAN: Miyato et al. 2018, "Spectral Normalization for Generative Adversarial Networks"
-(arXiv:1802.05957): every layer of D is spectrally normalised (one power iteration per step,
+(arXiv:1802.05957): every layer of D is spectrally normalised (one power iteration per
+training-mode call of D, as the authors' Chainer code updates u on every forward pass;
 reparametrised as the paper does: `keras_gans.layers.SpectralNormalization`), trained with the
 hinge loss.
 

@@ -19,6 +19,8 @@ Deviations from the papers (a small variant for 32x32 images):
   regularisation.
 - Style mixing draws its crossover layer per sample (the authors' code, one per batch), and the
   modulated convolutions upsample bilinearly (StyleGAN2: a [1, 3, 3, 1] low-pass filter).
+- The image passes through tanh, as this library's generators do ([-1, 1] images); StyleGAN's
+  output layer is linear (clamped only when the image is saved).
 """
 
 import math
