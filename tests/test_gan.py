@@ -20,3 +20,18 @@ def test_without_dropout_the_discriminator_has_none():
     # The default builds the networks the shipped runs trained, with no layers added.
     gan = build_family("gan", num_classes=0, width=8)
     assert not [layer for layer in gan.discriminator.layers if layer.__class__.__name__ == "Dropout"]
+
+
+def test_minibatch_stddev_lets_the_discriminator_see_the_variety_of_its_batch():
+    # The statistic joins the first hidden layer's features, so D's score for an example depends on
+    # the rest of its group of 4: the same image scores differently beside copies and beside others.
+    gan = build_family("gan", num_classes=0, width=8, minibatch_stddev=True)
+    stddev = [layer for layer in gan.discriminator.layers if layer.__class__.__name__ == "MinibatchStdDev"]
+    assert len(stddev) == 1 and stddev[0].output.shape[-1] == 8 * 2 + 1
+    images = np.random.default_rng(0).uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
+    copies = np.repeat(images[:1], 8, axis=0)
+    varied, alike = (np.array(gan.discriminator(x, training=False))[0, 0] for x in (images, copies))
+    assert abs(varied - alike) > 1e-4
+    default = build_family("gan", num_classes=0, width=8)
+    assert not [layer for layer in default.discriminator.layers if layer.__class__.__name__ == "MinibatchStdDev"]
+    assert gan.discriminator.count_params() == default.discriminator.count_params() + 8

@@ -5,8 +5,10 @@ objective) or ``non_saturating`` (the paper's practical G loss, sec. 3; the defa
 
 Deviations from the paper: LeakyReLU multilayer perceptrons (256-512-1024 units in G, 512-256 in D)
 with a tanh output, where the paper's MNIST D used maxout units; dropout after D's hidden layers is
-an option (``dropout``, off by default), where the paper always had it; one D step per G step (the
-paper's k = 1 as well), trained with Adam rather than SGD with momentum.
+an option (``dropout``, off by default), where the paper always had it; so is a minibatch
+standard-deviation feature before D's last hidden layer (``minibatch_stddev``, Karras et al. 2018,
+a later stabiliser against a G short of variety); one D step per G step (the paper's k = 1 as
+well), trained with Adam rather than SGD with momentum.
 """
 
 import math
@@ -14,7 +16,7 @@ import math
 import keras
 from keras import layers
 
-from keras_gans.layers import Dropout
+from keras_gans.layers import Dropout, MinibatchStdDev
 from keras_gans.models.base import GAN
 
 
@@ -28,10 +30,12 @@ def build_mlp_generator(image_shape, latent_dim, width=256):
     return keras.Model(z, layers.Reshape(image_shape, name="image")(image), name="generator")
 
 
-def build_mlp_discriminator(image_shape, width=256, dropout=0.0):
+def build_mlp_discriminator(image_shape, width=256, dropout=0.0, minibatch_stddev=False):
     image = keras.Input(image_shape, name="image")
     h = layers.Flatten()(image)
-    for units in (width * 2, width):
+    for i, units in enumerate((width * 2, width)):
+        if minibatch_stddev and i == 1:  # before D's last hidden layer, as ProGAN's before its last block
+            h = MinibatchStdDev()(h)
         h = layers.LeakyReLU(0.2)(layers.Dense(units)(h))
         if dropout:
             h = Dropout(dropout)(h)
@@ -42,9 +46,12 @@ def build_mlp_discriminator(image_shape, width=256, dropout=0.0):
 class VanillaGAN(GAN):
     """Goodfellow et al. 2014 with multilayer perceptrons (registered as ``gan``)."""
 
-    hyperparameters = {"dropout": "rate of the dropout after each of D's hidden layers (the paper's D had it)"}
+    hyperparameters = {
+        "dropout": "rate of the dropout after each of D's hidden layers (the paper's D had it)",
+        "minibatch_stddev": "give D's last hidden layer a minibatch standard-deviation feature (Karras et al. 2018)",
+    }
 
     @classmethod
-    def build_networks(cls, image_shape, latent_dim, num_classes, width=256, dropout=0.0):
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=256, dropout=0.0, minibatch_stddev=False):
         return (build_mlp_generator(image_shape, latent_dim, width),
-                build_mlp_discriminator(image_shape, width, dropout))
+                build_mlp_discriminator(image_shape, width, dropout, minibatch_stddev))
