@@ -1,5 +1,6 @@
 """The original GAN (Goodfellow et al. 2014): multilayer perceptrons, dropout in D as the paper's."""
 
+import keras
 import numpy as np
 
 from conftest import build_family
@@ -35,3 +36,14 @@ def test_minibatch_stddev_lets_the_discriminator_see_the_variety_of_its_batch():
     default = build_family("gan", num_classes=0, width=8)
     assert not [layer for layer in default.discriminator.layers if layer.__class__.__name__ == "MinibatchStdDev"]
     assert gan.discriminator.count_params() == default.discriminator.count_params() + 8
+
+
+def test_generator_batch_norm_normalises_each_hidden_layer_of_g():
+    gan = build_family("gan", num_classes=0, width=8, generator_batch_norm=True)
+    norms = [layer for layer in gan.generator.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    assert len(norms) == 3  # after each hidden Dense, before its activation
+    z = np.random.default_rng(0).normal(size=(64, gan.latent_dim)).astype("float32")
+    hidden = keras.Model(gan.generator.input, norms[0].output)(z, training=True)
+    np.testing.assert_allclose(np.mean(np.array(hidden), axis=0), 0.0, atol=1e-4)  # batch statistics in training
+    default = build_family("gan", num_classes=0, width=8)
+    assert not [layer for layer in default.generator.layers if isinstance(layer, keras.layers.BatchNormalization)]

@@ -7,7 +7,8 @@ Deviations from the paper: LeakyReLU multilayer perceptrons (256-512-1024 units 
 with a tanh output, where the paper's MNIST D used maxout units; dropout after D's hidden layers is
 an option (``dropout``, off by default), where the paper always had it; so is a minibatch
 standard-deviation feature before D's last hidden layer (``minibatch_stddev``, Karras et al. 2018,
-a later stabiliser against a G short of variety); one D step per G step (the paper's k = 1 as
+a later stabiliser against a G short of variety), and batch norm in G's hidden layers
+(``generator_batch_norm``, after DCGAN); one D step per G step (the paper's k = 1 as
 well), trained with Adam rather than SGD with momentum.
 """
 
@@ -20,11 +21,14 @@ from keras_gans.layers import Dropout, MinibatchStdDev
 from keras_gans.models.base import GAN
 
 
-def build_mlp_generator(image_shape, latent_dim, width=256):
+def build_mlp_generator(image_shape, latent_dim, width=256, batch_norm=False):
     z = keras.Input((latent_dim,), name="z")
     h = z
     for units in (width, width * 2, width * 4):
-        h = layers.LeakyReLU(0.2)(layers.Dense(units)(h))
+        h = layers.Dense(units)(h)
+        if batch_norm:
+            h = layers.BatchNormalization()(h)
+        h = layers.LeakyReLU(0.2)(h)
     h = layers.Dense(math.prod(image_shape))(h)
     image = layers.Activation("tanh", dtype="float32")(h)
     return keras.Model(z, layers.Reshape(image_shape, name="image")(image), name="generator")
@@ -49,9 +53,11 @@ class VanillaGAN(GAN):
     hyperparameters = {
         "dropout": "rate of the dropout after each of D's hidden layers (the paper's D had it)",
         "minibatch_stddev": "give D's last hidden layer a minibatch standard-deviation feature (Karras et al. 2018)",
+        "generator_batch_norm": "batch-normalise G's hidden layers (as DCGAN's G, Radford et al. 2015)",
     }
 
     @classmethod
-    def build_networks(cls, image_shape, latent_dim, num_classes, width=256, dropout=0.0, minibatch_stddev=False):
-        return (build_mlp_generator(image_shape, latent_dim, width),
+    def build_networks(cls, image_shape, latent_dim, num_classes, width=256, dropout=0.0, minibatch_stddev=False,
+                       generator_batch_norm=False):
+        return (build_mlp_generator(image_shape, latent_dim, width, generator_batch_norm),
                 build_mlp_discriminator(image_shape, width, dropout, minibatch_stddev))
