@@ -46,5 +46,5 @@ def test_recipe_trains_a_few_steps(recipe, shared_data, tmp_path):
 def test_family_options_are_refused_where_they_do_not_apply(fashion_dir, tmp_path):
     with pytest.raises(train.UsageError, match="--clip_value does not apply to dcgan; it applies to wgan\\.$"):
         train.run(model="dcgan", data_dir=str(fashion_dir), clip_value=0.1, logdir=str(tmp_path / "a"), verbose=0)
-    with pytest.raises(train.UsageError, match="--minibatch_stddev does not apply to gan"):
-        train.run(model="gan", data_dir=str(fashion_dir), minibatch_stddev=True, logdir=str(tmp_path / "b"), verbose=0)
+    with pytest.raises(train.UsageError, match="--extra_layers does not apply to gan"):
+        train.run(model="gan", data_dir=str(fashion_dir), extra_layers=1, logdir=str(tmp_path / "b"), verbose=0)
