@@ -132,6 +132,14 @@ def test_shipped_entries_load_and_sample(name):
 
 @ENTRIES
 @pytest.mark.parametrize("name", zoo.list() or ["none"])
+def test_shipped_entries_carry_their_committed_recipe(name):
+    """The card's recipe is the committed zoo/<name>/recipe.flags, not one read before it was updated."""
+    with open(os.path.join(os.path.dirname(__file__), "..", "zoo", name, "recipe.flags")) as f:
+        assert zoo.info(name)["recipe"] == f.read()
+
+
+@ENTRIES
+@pytest.mark.parametrize("name", zoo.list() or ["none"])
 def test_shipped_entries_refuse_weights_their_card_does_not_vouch_for(name, tmp_path):
     copy = tmp_path / name
     shutil.copytree(os.path.join(presets.ENTRIES_DIR, name), copy)
