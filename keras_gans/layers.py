@@ -126,6 +126,26 @@ class Dropout(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
+class Maxout(keras.layers.Layer):
+    """The maxout activation (Goodfellow et al. 2013, "Maxout Networks"): each output unit is the
+    largest of ``pieces`` consecutive input features, so a Dense layer of ``units * pieces``
+    followed by it is a maxout layer of ``units`` (pylearn2's grouping, which the GAN paper used)."""
+
+    def __init__(self, pieces, **kwargs):
+        super().__init__(**kwargs)
+        self.pieces = int(pieces)
+
+    def call(self, x):
+        return ops.max(ops.reshape(x, (-1, *x.shape[1:-1], x.shape[-1] // self.pieces, self.pieces)), axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] // self.pieces)
+
+    def get_config(self):
+        return {**super().get_config(), "pieces": self.pieces}
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
 class ConditionalBatchNormalization(keras.layers.Layer):
     """Batch norm whose scale and shift are linear functions of a conditioning vector
     (de Vries et al. 2017; class-conditional BN of Miyato & Koyama 2018 and BigGAN, Brock et al.

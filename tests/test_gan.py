@@ -2,8 +2,10 @@
 
 import keras
 import numpy as np
+import pytest
 
-from conftest import build_family
+from conftest import build_family, run_family_test
+from keras_gans.errors import UsageError
 
 
 def test_discriminator_dropout_drops_hidden_units_in_training_only():
@@ -47,3 +49,29 @@ def test_generator_batch_norm_normalises_each_hidden_layer_of_g():
     np.testing.assert_allclose(np.mean(np.array(hidden), axis=0), 0.0, atol=1e-4)  # batch statistics in training
     default = build_family("gan", num_classes=0, width=8)
     assert not [layer for layer in default.generator.layers if isinstance(layer, keras.layers.BatchNormalization)]
+
+
+def test_maxout_discriminator_takes_the_largest_of_each_units_pieces():
+    # The paper's MNIST D: each hidden unit is the max of 5 linear pieces (pylearn2's consecutive
+    # grouping); checked against the Dense layer's weights by hand.
+    gan = build_family("gan", num_classes=0, width=4, maxout_pieces=5)
+    dense = [layer for layer in gan.discriminator.layers if isinstance(layer, keras.layers.Dense)]
+    assert [layer.units for layer in dense] == [8 * 5, 4 * 5, 1]
+    images = np.random.default_rng(0).uniform(-1, 1, (3, 28, 28, 1)).astype("float32")
+    kernel, bias = (np.array(w) for w in dense[0].weights)
+    pieces = (images.reshape(3, -1) @ kernel + bias).reshape(3, 8, 5)
+    first_hidden = keras.Model(gan.discriminator.input, gan.discriminator.layers[3].output)
+    np.testing.assert_allclose(np.array(first_hidden(images)), pieces.max(axis=-1), rtol=1e-5, atol=1e-5)
+    default = build_family("gan", num_classes=0, width=4)
+    assert [layer.units for layer in default.discriminator.layers if isinstance(layer, keras.layers.Dense)] == [8, 4, 1]
+
+
+def test_maxout_discriminator_trains_and_its_config_rebuilds_it(tmp_path):
+    gan = run_family_test("gan", tmp_path, num_classes=0, width=4, maxout_pieces=5)
+    rebuilt = type(gan).from_config(gan.get_config())
+    assert rebuilt.discriminator.count_params() == gan.discriminator.count_params()
+
+
+def test_maxout_needs_two_pieces_or_more():
+    with pytest.raises(UsageError, match="maxout_pieces is 0 .* or at least 2"):
+        build_family("gan", num_classes=0, width=4, maxout_pieces=1)
