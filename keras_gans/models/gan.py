@@ -4,13 +4,13 @@ Fully connected generator and discriminator. Train it with ``--loss=minimax`` (t
 objective) or ``non_saturating`` (the paper's practical G loss, sec. 3; the default).
 
 Deviations from the paper: LeakyReLU multilayer perceptrons (256-512-1024 units in G, 512-256 in D)
-with a tanh output, where the paper's MNIST D used maxout units (240 units of 5 pieces in each of
-its two hidden layers): ``maxout_pieces`` gives D's hidden layers maxout units instead; dropout after D's hidden layers is
-an option (``dropout``, off by default), where the paper always had it; so is a minibatch
-standard-deviation feature before D's last hidden layer (``minibatch_stddev``, Karras et al. 2018,
-a later stabiliser against a G short of variety), and batch norm in G's hidden layers
-(``generator_batch_norm``, after DCGAN); one D step per G step (the paper's k = 1 as
-well), trained with Adam rather than SGD with momentum.
+with a tanh output, where the paper's MNIST D used maxout units (240 of 5 pieces in each hidden
+layer; ``maxout_pieces`` gives D's hidden layers maxout units, off by default); dropout after D's
+hidden layers is an option (``dropout``, off by default), where the paper always had it; so is a
+minibatch standard-deviation feature before D's last hidden layer (``minibatch_stddev``, Karras et
+al. 2018, a later stabiliser against a G short of variety), and batch norm in G's hidden layers
+(``generator_batch_norm``, after DCGAN); one D step per G step (the paper's k = 1 as well), trained
+with Adam rather than SGD with momentum.
 """
 
 import math
