@@ -148,6 +148,28 @@ def test_evaluate_repeats_report_the_mean_and_spread_over_latent_seeds(shared_da
         evaluate.evaluate(generator, repeats=0, **args)
 
 
+@pytest.mark.parametrize("cas_draws", [1, 2])
+def test_repeats_train_a_cas_classifier_for_the_first_cas_draws_only(fashion_evaluator, monkeypatch, cas_draws):
+    """A CAS classifier takes about 19 minutes of 2 CPU cores, the rest of a draw seconds: three
+    draws of a generator and of the reference trained six, most of a conditional entry's publish.
+    The card and the table then show CAS without a spread."""
+    from keras_gans import evaluate
+
+    trained = []
+    train_classifier = classifier.train_classifier
+    monkeypatch.setattr(classifier, "train_classifier", lambda *a, **k: trained.append(1) or train_classifier(*a, **k))
+    generator = build_family("cgan", num_classes=10, width=8).generator
+    report = evaluate.evaluate(generator, "fashion_mnist", metrics="fid,cas", num_samples=200, batch_size=100,
+                               repeats=2, evaluator=fashion_evaluator, cas_draws=cas_draws)
+    assert len(trained) == 2 * cas_draws  # generated and real, per CAS draw
+    assert report.get("cas_seeds") == ([0] if cas_draws == 1 else None)  # said where it is not every draw
+    for part in ("metrics", "reference"):
+        assert set(report[part]) == {"fid", "cas"} and 0 <= report[part]["cas"] <= 1
+        assert set(report[f"{part}_sd"]) == ({"fid", "cas"} if cas_draws > 1 else {"fid"})
+    table = evaluation.format_table(report["metrics"], report["reference"], report["metrics_sd"], report["reference_sd"])
+    assert table.count("±") == 2 * len(report["metrics_sd"])
+
+
 def test_training_logs_evaluation_metrics_to_tensorboard(shared_data, tmp_path):
     from keras_gans import train
 

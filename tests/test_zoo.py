@@ -295,3 +295,17 @@ def test_model_card_states_fid_as_a_multiple_of_the_reference():
     assert "FID is 2.50x the real-vs-real reference." in model_card(card)
     del card["metrics"]["reference"]["fid"]
     assert "real-vs-real reference." not in model_card(card)
+
+
+@ENTRIES
+def test_model_card_says_cas_was_measured_on_the_first_draw_only():
+    from keras_gans.zoo.publish import model_card
+
+    card = zoo.info("cgan_fashion")
+    report = card["metrics"]
+    for part in ("metrics_sd", "reference_sd"):
+        report[part].pop("cas")
+    report["cas_seeds"] = report["seeds"][:1]
+    text = model_card(card)
+    assert f"; CAS on latent seed {report['seeds'][0]} only (and as many real draws)" in text
+    assert f"| CAS | {report['metrics']['cas']:.4f} | {report['reference']['cas']:.4f} |" in text

@@ -177,7 +177,7 @@ def format_table(results, reference=None, results_sd=None, reference_sd=None,
     def cell(values, sds, name):
         if values is None or name not in values:
             return ""
-        return value_text(values[name], sds[name] if sds else None)
+        return value_text(values[name], (sds or {}).get(name))
 
     width = 22 if results_sd else 12
     name_width = max(14, 2 + max(map(len, results), default=0))

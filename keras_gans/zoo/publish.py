@@ -32,7 +32,8 @@ def define_flags():
     flags.DEFINE_string("data_dir", None, "The dataset's IDX folder or TFDS data_dir (for evaluation).")
     flags.DEFINE_integer("num_samples", 10000, "Samples for the card's metrics.")
     flags.DEFINE_integer(
-        "repeats", 1, "Latent draws (seeds 0, 1, ...) the card's metrics average, with their standard deviations.",
+        "repeats", 1, "Latent draws (seeds 0, 1, ...) the card's metrics average, with their standard deviations "
+        "(CAS, which trains a classifier per draw, on the first only).",
     )
     flags.DEFINE_string("card_dir", None, "Folder of the recipe and card; default zoo/<name>.")
     flags.DEFINE_string("preset_dir", None, "Where to write the preset; default the package's entry.")
@@ -172,6 +173,9 @@ def model_card(card, controls=""):
     if len(seeds) > 1:
         listed = ", ".join(map(str, seeds))
         draws = f"the mean ± standard deviation over the latent seeds {listed} (`--repeats={len(seeds)}`)"
+    if report.get("cas_seeds"):  # CAS trains a classifier per draw: the first draws only
+        draws += (f"; CAS on latent seed{'s' if len(report['cas_seeds']) > 1 else ''} "
+                  f"{', '.join(map(str, report['cas_seeds']))} only (and as many real draws)")
     classes = ", ".join(card.get("class_names", [])) or "none (unconditional)"
     fid, reference_fid = report["metrics"].get("fid"), report["reference"].get("fid")
     # The project's quality bar is stated as this ratio (at most 3x for cgan_fashion).
@@ -323,7 +327,8 @@ def publish(name, logdirs, data_dir, num_samples=10000, card_dir=None, preset_di
     controls (`control_grids`); ``card_note`` is Markdown for the card written by a person (e.g.
     what each InfoGAN code turned out to control); returns the card. The weights
     are rounded to ``weights_dtype`` before the evaluation, so the card measures the stored file;
-    ``repeats`` > 1 makes the card's metrics means over that many latent draws."""
+    ``repeats`` > 1 makes the card's metrics means over that many latent draws (CAS, a classifier
+    trained per draw, is on the first draw only)."""
     import tensorflow as tf
 
     from keras_gans import data, evaluate
