@@ -155,13 +155,12 @@ def test_repeats_train_a_cas_classifier_for_the_first_cas_draws_only(fashion_eva
     The card and the table then show CAS without a spread."""
     from keras_gans import evaluate
 
-    trained = []
-    train_classifier = classifier.train_classifier
-    monkeypatch.setattr(classifier, "train_classifier", lambda *a, **k: trained.append(1) or train_classifier(*a, **k))
+    trained, untrained = [], classifier.build_classifier((28, 28, 1), 10, width=4)  # counted, not trained
+    monkeypatch.setattr(classifier, "train_classifier", lambda images, *a, **k: trained.append(len(images)) or untrained)
     generator = build_family("cgan", num_classes=10, width=8).generator
     report = evaluate.evaluate(generator, "fashion_mnist", metrics="fid,cas", num_samples=200, batch_size=100,
                                repeats=2, evaluator=fashion_evaluator, cas_draws=cas_draws)
-    assert len(trained) == 2 * cas_draws  # generated and real, per CAS draw
+    assert trained == [200] * 2 * cas_draws  # generated and real, per CAS draw
     assert report.get("cas_seeds") == ([0] if cas_draws == 1 else None)  # said where it is not every draw
     for part in ("metrics", "reference"):
         assert set(report[part]) == {"fid", "cas"} and 0 <= report[part]["cas"] <= 1
