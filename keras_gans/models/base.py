@@ -50,8 +50,10 @@ def estimate_standing_statistics(generator, latent_dim, num_classes=0, batches=S
             for norm in norms:  # moving = (k x moving + this batch's) / (k + 1): the running mean
                 norm.momentum = k / (k + 1)
             z = rng.standard_normal((batch_size, latent_dim)).astype("float32")
-            labels = (np.arange(batch_size) % num_classes).astype("int32")
-            generator([z, labels] if num_classes else z, training=True)
+            if num_classes:
+                generator([z, (np.arange(batch_size) % num_classes).astype("int32")], training=True)
+            else:
+                generator(z, training=True)
     finally:
         for norm, momentum in zip(norms, momenta):
             norm.momentum = momentum
