@@ -314,7 +314,7 @@ def test_every_pipeline_tunes_without_the_autotuning_thread(shared_data):
                                             ("summer2winter_yosemite_subset", {"trainA": "trainA", "trainB": "trainB"})])
 def test_image_files_are_decoded_once(shared_data, tmp_path, folder, layout):
     """Paired and unpaired training data is decoded in the first epoch and read from memory after:
-    the second epoch runs with the files gone."""
+    later epochs run with the files gone."""
     import shutil as shell
 
     for source_folder, copied in layout.items():
@@ -327,10 +327,13 @@ def test_image_files_are_decoded_once(shared_data, tmp_path, folder, layout):
     first_epoch = [next(iterator) for _ in range(3)]
     for copied in layout.values():
         shell.rmtree(tmp_path / copied)
-    second_epoch = [next(iterator) for _ in range(3)]
-    assert all(batch[0].shape == (2, 32, 32, 3) for batch in first_epoch + second_epoch)
-    if source.kind == "unpaired":  # B is reshuffled: the A images meet other B images each epoch
+    later_epochs = [[next(iterator) for _ in range(3)] for _ in range(3)]
+    assert all(batch[0].shape == (2, 32, 32, 3) for epoch in [first_epoch] + later_epochs for batch in epoch)
+    if source.kind == "unpaired":
+        # B is reshuffled each epoch, so the A images meet other B images. Six B images give the
+        # same pairing again with chance 1/720 (measured: 2 of 3,000 epochs), so one later epoch
+        # made this test flaky; all three repeating the first has chance 1/720**3.
         def partners(epoch):
             return {a.numpy().tobytes(): b.numpy().tobytes() for batch in epoch for a, b in zip(*batch)}
-        first, second = partners(first_epoch), partners(second_epoch)
-        assert any(first[a] != second[a] for a in first)
+        first = partners(first_epoch)
+        assert any(first != partners(epoch) for epoch in later_epochs)
