@@ -48,6 +48,16 @@ def _weights(network):
     return [w.numpy() for w in network.weights]
 
 
+def matrix_with_singular_values(rows, cols, singular_values, seed=0):
+    """A float32 [rows, cols] matrix with these singular values and seeded random singular vectors.
+    Power iteration converges at the rate sigma_2 / sigma_1, which for a Gaussian matrix can be near
+    1: spectral-norm tests that drew their weights unseeded passed only from lucky starts."""
+    rng = np.random.default_rng(seed)
+    left, _ = np.linalg.qr(rng.normal(size=(rows, len(singular_values))))
+    right, _ = np.linalg.qr(rng.normal(size=(cols, len(singular_values))))
+    return ((left * np.asarray(singular_values)) @ right.T).astype("float32")
+
+
 def build_family(name, image_shape=(28, 28, 1), num_classes=10, latent_dim=16, run_eagerly=False, **hparams):
     """A small compiled model of family ``name``."""
     import keras

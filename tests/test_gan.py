@@ -28,6 +28,7 @@ def test_without_dropout_the_discriminator_has_none():
 def test_minibatch_stddev_lets_the_discriminator_see_the_variety_of_its_batch():
     # The statistic joins the first hidden layer's features, so D's score for an example depends on
     # the rest of its group of 4: the same image scores differently beside copies and beside others.
+    keras.utils.set_random_seed(0)  # over random weights the gap fell to 2e-4, near the bound
     gan = build_family("gan", num_classes=0, width=8, minibatch_stddev=True)
     stddev = [layer for layer in gan.discriminator.layers if layer.__class__.__name__ == "MinibatchStdDev"]
     assert len(stddev) == 1 and stddev[0].output.shape[-1] == 8 * 2 + 1

@@ -46,6 +46,8 @@ def test_equalised_learning_rate_moves_every_effective_weight_by_the_same_step()
 
     from keras_gans.layers import EqualizedDense
 
+    # Seeded: 128 N(0, 1) weights have a standard deviation within 0.15 of 1 only 98.4% of the time.
+    keras.utils.set_random_seed(0)
     for fan_in, lr_multiplier in ((16, 1.0), (64, 0.01)):
         # float64: the stored weights reach about 400 at lr_mul 0.01, where float32 rounds a 1e-3 step by 3%.
         layer = EqualizedDense(8, lr_multiplier=lr_multiplier, dtype="float64")

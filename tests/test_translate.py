@@ -4,6 +4,7 @@ training logdirs that hold them, and ``python -m keras_gans.sample --input``."""
 import subprocess
 import sys
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -19,6 +20,9 @@ from keras_gans.zoo import translator
 @pytest.fixture(scope="module")
 def presets(tmp_path_factory):
     """Small untrained pix2pix and CycleGAN generators saved as presets, with their networks."""
+    # Seeded: the int8 CycleGAN's agreement with the float one (30 dB or a ParityError) was 32.4 dB
+    # +- 0.8 over random weights, below 30 about once in 500 draws.
+    keras.utils.set_random_seed(0)
     made = {}
     for name in ("pix2pix", "cyclegan"):
         networks = family_cases.build(name).saved_generators()
