@@ -201,13 +201,25 @@ class Benchmark:
                 f"({(time.perf_counter() - start) / 60:.1f} min)")
         return not code
 
-    def evaluated(self, family, seed, feature_net):
-        """The run's ``eval.json`` when it holds this budget's evaluation with these features, else None
-        (a run trained further since, by a larger --images, is evaluated again)."""
+    def recipe_side(self, family):
+        """The side ``family``'s recipe sets with --image_size, else None."""
+        side = self.recipes[family].get("image_size")
+        return int(side) if side else None
+
+    def resized_side(self, family, evaluator):
+        """The side ``family``'s recipe resizes the data to, None when it trains at the data's own."""
+        side = self.recipe_side(family)
+        return side if side != evaluator.test_images.shape[1] else None
+
+    def evaluated(self, family, seed, evaluator):
+        """The run's ``eval.json`` when it holds this budget's evaluation with these features and real
+        images at the generator's side, else None (a run trained further since, by a larger --images,
+        is evaluated again)."""
         logdir = self.logdir(family, seed)
         report = _read_json(os.path.join(logdir, "eval.json"))
-        if report is None or (report.get("step"), report["num_samples"], report["feature_net"]) != (
-                self.steps(family), self.num_samples, feature_net):
+        if report is None or (report.get("step"), report["num_samples"], report["feature_net"],
+                              report.get("data_resized_to")) != (
+                self.steps(family), self.num_samples, evaluator.feature_net.name, self.resized_side(family, evaluator)):
             return None
         # Without checkpoints (kept results, a work tree since gone) the report stands; with them they
         # must not have trained past it.
@@ -219,7 +231,7 @@ class Benchmark:
 
         logdir = self.logdir(family, seed)
         path = os.path.join(logdir, "eval.json")
-        report = self.evaluated(family, seed, evaluator.feature_net.name)
+        report = self.evaluated(family, seed, evaluator)
         if report is None:
             log(f"{run_name(family, seed)}: evaluating {self.num_samples} samples")
             report = evaluate.evaluate(logdir, self.dataset, metrics=METRICS,
@@ -245,10 +257,13 @@ class Benchmark:
                 pass
         evaluator = evaluation.make_evaluator(self.dataset, self.data_dir)
         reference = self.reference(evaluator)
+        # Families that train at another side than the data's are measured against the data at theirs.
+        side_references = {side: self.reference(evaluator, side) for side in
+                           sorted({self.resized_side(f, evaluator) for f in self.families} - {None})}
         runs = [(family, seed) for family in self.families for seed in self.seeds]
         # Runs trained and evaluated before are in every table this call writes, even before it reaches them.
         metrics = {run_name(family, seed): report["metrics"] for family, seed in runs
-                   if (report := self.evaluated(family, seed, evaluator.feature_net.name))}
+                   if (report := self.evaluated(family, seed, evaluator))}
         for index, (family, seed) in enumerate(runs):
             log(f"[{index + 1}/{len(runs)}] {run_name(family, seed)}")
             if run_name(family, seed) not in metrics and self.train(family, seed, log):
@@ -258,25 +273,29 @@ class Benchmark:
                     self.state["runs"][run_name(family, seed)]["failed"] = f"evaluation: {str(error).splitlines()[0][:300]}"
                     self._commit()
                     log(f"{run_name(family, seed)}: evaluation failed: {error}")
-            results = self.results(metrics, reference)
+            results = self.results(metrics, reference, side_references)
             _write_json(os.path.join(self.out, "results.json"), results)
             with files.atomic_write(os.path.join(self.out, "results.md")) as temporary, open(temporary, "w") as f:
                 f.write(markdown_table(results) + "\n")
         return results
 
-    def reference(self, evaluator):
-        """The real-vs-real metrics (from ``reference.json`` when measured before with these features)."""
+    def reference(self, evaluator, side=None):
+        """The real-vs-real metrics, with ``side`` of both splits resized to it (from
+        ``reference.json``, ``reference_<side>.json``, when measured before with these features)."""
         from keras_gans.metrics import evaluation
 
-        path = os.path.join(self.out, "reference.json")
+        path = os.path.join(self.out, f"reference_{side}.json" if side else "reference.json")
         reference = _read_json(path, {})
         if (reference.get("num_samples"), reference.get("feature_net")) != (self.num_samples, evaluator.feature_net.name):
             reference = {"num_samples": self.num_samples, "feature_net": evaluator.feature_net.name,
-                         "metrics": evaluator.reference(evaluation.parse_metrics(METRICS), self.num_samples)}
+                         "metrics": evaluator.reference(evaluation.parse_metrics(METRICS), self.num_samples, side=side)}
             _write_json(path, reference)
         return reference["metrics"]
 
-    def results(self, metrics, reference):
+    def results(self, metrics, reference, side_references=None):
+        """The table's rows; ``side_references``: {side: real-vs-real metrics at that side} for the
+        families that train at another side than the data's."""
+        side_references = side_references or {}
         rows = []
         for family in self.families:
             names = [run_name(family, s) for s in self.seeds]
@@ -296,6 +315,7 @@ class Benchmark:
                 "wall_seconds": self.steps(family) * self.images_per_step(family) / rate if rate else 0.0,
                 "images_per_second": rate,
                 "generator_steps": self.steps(family),
+                "data_resized_to": self.recipe_side(family) if self.recipe_side(family) in side_references else None,
             })
         # The papers' losses are what the mapping pairs; a --loss for every run would pair others.
         changes_loss = any(flag.lstrip("-").startswith("loss=") for flag in self.train_flags)
@@ -309,7 +329,8 @@ class Benchmark:
             ordering = {"kendall_tau": kendall_tau([ours[f] for f in compared], [published[f]["fid"] for f in compared]),
                         "families": len(compared)}
         return {"dataset": self.dataset, "images": self.images, "batch_size": self.batch_size, "seeds": self.seeds,
-                "num_samples": self.num_samples, "train_flags": self.train_flags, "reference": reference, "rows": rows,
+                "num_samples": self.num_samples, "train_flags": self.train_flags, "reference": reference,
+                "side_references": {str(side): value for side, value in side_references.items()}, "rows": rows,
                 "published": published, "ordering": ordering}
 
 
@@ -351,6 +372,13 @@ def markdown_table(results):
     lines.append(f"\n{results['dataset']}, {results['images']} real images per run at batch {results['batch_size']}, "
                  f"{seeds} seed{'s' * (seeds > 1)} (mean ± sd), {results['num_samples']} samples per evaluation, "
                  f"domain features{'; training flags ' + ' '.join(results['train_flags']) if results['train_flags'] else ''}.")
+    for row in results["rows"]:
+        side = row.get("data_resized_to")
+        if side and row["seeds_done"]:
+            at_side = results["side_references"][str(side)]
+            lines.append(f"{row['family']} generates {side}x{side} images: it is measured against both splits resized to "
+                         f"{side}x{side} as it trained, then with its samples to the features' input; real train vs test "
+                         f"there: FID {at_side['fid']:.2f}, KID {at_side['kid']:.4f}.")
     ordering = results.get("ordering")
     if ordering:
         lines.append(f"Ordering by FID against Lucic et al. 2018 (Inception features, one network for every loss, the "

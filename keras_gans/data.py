@@ -404,7 +404,12 @@ def _fit_size(image, native_hw, channels, image_size):
     """Resize to image_size (bilinear, antialiased) when needed; otherwise pin the static shape."""
     if image_size is None or tuple(native_hw or ()) == (image_size, image_size):
         return tf.ensure_shape(image, (*native_hw, channels))
-    resized = tf.image.resize(image, (image_size, image_size), method="bilinear", antialias=True)
+    return _resized_uint8(image, image_size)
+
+
+def _resized_uint8(images, side):
+    """uint8 image(s) ``[..., H, W, C]`` at ``side x side``: bilinear, antialiased, rounded."""
+    resized = tf.image.resize(images, (side, side), method="bilinear", antialias=True)
     return tf.cast(tf.clip_by_value(tf.round(resized), 0.0, 255.0), tf.uint8)
 
 
@@ -577,7 +582,9 @@ def resize_images(images, side: int):
     images = np.asarray(images)
     if images.shape[1:3] == (side, side):
         return images
-    return np.stack([_fit_size(tf.constant(image), image.shape[:2], image.shape[2], side).numpy() for image in images])
+    chunk = 1000  # bounds the float32 copy TensorFlow resizes
+    return np.concatenate([_resized_uint8(images[start : start + chunk], side).numpy()
+                           for start in range(0, len(images), chunk)])
 
 
 def load_pairs(dataset: str, data_dir: str, split: str = "test", image_size: int | None = None):

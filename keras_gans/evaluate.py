@@ -158,6 +158,7 @@ def evaluate(generator, dataset, data_dir=None, metrics=None, num_samples=10000,
     def draw_metrics(index):
         return metrics if index < cas_draws else without_cas
 
+    side = evaluation.generator_side(model)
     start = time.perf_counter()
     runs = [evaluator.evaluate(model, draw_metrics(i), num_samples, batch_size, s) for i, s in enumerate(seeds)]
     seconds = time.perf_counter() - start  # sampling, features and metrics; not data loading
@@ -169,11 +170,14 @@ def evaluate(generator, dataset, data_dir=None, metrics=None, num_samples=10000,
         "seeds": seeds,
         "seconds": round(seconds, 1),
     }
+    if side != evaluator.test_images.shape[1]:  # measured against the data resized as it trained (`at_side`)
+        report["data_resized_to"] = side
     if "cas" in metrics and cas_draws < repeats:
         report["cas_seeds"] = seeds[:cas_draws]
     _summarise(report, "metrics", runs)
     if reference:
-        _summarise(report, "reference", [evaluator.reference(draw_metrics(i), num_samples, s) for i, s in enumerate(seeds)])
+        _summarise(report, "reference", [evaluator.reference(draw_metrics(i), num_samples, s, side)
+                                         for i, s in enumerate(seeds)])
     return report
 
 
@@ -191,7 +195,8 @@ def main(argv):
         print(f"error: {error}", file=sys.stderr)
         return 1
     if "seeds" in report:
-        print(f"{report['generator']} on {report['dataset']}, {report['num_samples']} samples, "
+        resized = f" resized to {report['data_resized_to']}x{report['data_resized_to']}" if "data_resized_to" in report else ""
+        print(f"{report['generator']} on {report['dataset']}{resized}, {report['num_samples']} samples, "
               f"feature network {report['feature_net']}, latent seeds {report['seeds']} ({report['seconds']} s)"
               + (f"; CAS on seeds {report['cas_seeds']} only" if report.get("cas_seeds") else ""))
     else:

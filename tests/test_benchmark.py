@@ -195,6 +195,19 @@ def test_a_run_killed_before_it_recorded_its_time_is_timed_at_the_rate_of_what_w
     assert "| 6.7 min | 160 | 1000 |" in table and "| 1.7 min | 640 | 200 |" in table
 
 
+def test_a_family_at_another_side_than_the_data_is_set_beside_the_reference_at_its_side(tmp_path):
+    """StyleGAN trains on the data resized to 32x32 and is measured against it (`Evaluator.at_side`),
+    so the table gives the real-vs-real reference at that side beside the data's own."""
+    bench = benchmark.Benchmark(["dcgan", "stylegan"], "fashion_mnist", None, str(tmp_path))
+    results = bench.results({"dcgan_seed0": {"fid": 9.0, "kid": 0.1}, "stylegan_seed0": {"fid": 8.0, "kid": 0.1}},
+                            {"fid": 0.7, "kid": 0.0}, {32: {"fid": 0.93, "kid": 0.0012}})
+    rows = {row["family"]: row for row in results["rows"]}
+    assert (rows["dcgan"]["data_resized_to"], rows["stylegan"]["data_resized_to"]) == (None, 32)
+    table = benchmark.markdown_table(json.loads(json.dumps(results)))  # as results.json keeps it
+    assert "stylegan generates 32x32 images" in table and "there: FID 0.93, KID 0.0012." in table
+    assert "dcgan generates" not in table
+
+
 def test_the_committed_fashion_mnist_results_are_consistent_and_quoted_in_the_readme():
     """The benchmark's results kept in git (a run's eval.json and benchmark.json outlive its logdir) give
     the committed table, every run in the table has its evaluation, and README.md quotes it."""

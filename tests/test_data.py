@@ -99,6 +99,10 @@ def test_image_size_resizes_idx(shared_data):
     assert source.image_shape == (32, 32, 1)
     images, _ = next(iter(make_pipeline(source, batch_size=64, shuffle=False)))
     assert images.shape == (64, 32, 32, 1)
+    # resize_images (the evaluation's real images at a generator's side) resizes as the loader does.
+    native = load_source("mnist", str(shared_data / "mnist"), split="test", max_examples=64)
+    native_images = np.stack([image for image, _ in native.dataset.as_numpy_iterator()])
+    np.testing.assert_array_equal(data.to_float(data.resize_images(native_images, 32)), images.numpy())
 
 
 def test_to_float_to_uint8_round_trip():

@@ -22,6 +22,7 @@ Metrics (names as in ``--metrics``):
 
 import numpy as np
 
+from keras_gans import data
 from keras_gans.errors import UsageError
 from keras_gans.metrics import classifier, feature_nets
 from keras_gans.metrics.fid import frechet_distance
@@ -54,6 +55,11 @@ def requested_labels(num_samples, num_classes):
     return (np.arange(num_samples) % num_classes).astype(np.int32)
 
 
+def generator_side(generator):
+    """The side of a generator's square images."""
+    return int(generator.outputs[0].shape[1])
+
+
 def sample_batches(generator, num_samples, num_classes=0, batch_size=500, seed=0):
     """Yields ``(images in [-1, 1], requested labels or None)`` batches from a generator."""
     latent_dim, conditional = generator_spec(generator)
@@ -79,6 +85,22 @@ class Evaluator:
         self.num_classes = num_classes
         self.test_features, self.test_logits = feature_net.embed(test_images)
         self.data_class_histogram = np.bincount(test_labels, minlength=num_classes)
+        self._at_side = {int(test_images.shape[1]): self}
+
+    def at_side(self, side):
+        """This evaluator with the real images at ``side`` x ``side``, resized as the training
+        pipeline resizes them, for generators of that side: samples and real images then take the
+        same path to the feature network (resized to its input), so a generator is measured
+        against the data it learnt, not charged for the resize back (the round trip 28 -> 32 -> 28
+        of MNIST's real images alone is about 30x its real-vs-real FID; BUILD_NOTES.md)."""
+        if side not in self._at_side:
+            def resized(images):
+                return None if images is None else data.to_float(data.resize_images(data.to_uint8(images), side))
+
+            self._at_side[side] = Evaluator(self.feature_net, resized(self.test_images), self.test_labels,
+                                            self.num_classes, resized(self.train_images), self.train_labels,
+                                            self.cas_steps)
+        return self._at_side[side]
 
     def _scores(self, metrics, features, logits, requested=None, cas_data=None):
         """Each metric of a feature set (and, where needed, requested labels and CAS data)."""
@@ -112,7 +134,10 @@ class Evaluator:
         return results
 
     def evaluate(self, generator, metrics=METRICS, num_samples=10000, batch_size=500, seed=0):
-        """The metrics of ``generator``'s samples; conditional metrics only for conditional ones."""
+        """The metrics of ``generator``'s samples against the data at the generator's side
+        (`at_side`); conditional metrics only for conditional ones."""
+        if generator_side(generator) != self.test_images.shape[1]:
+            return self.at_side(generator_side(generator)).evaluate(generator, metrics, num_samples, batch_size, seed)
         metrics = parse_metrics(metrics)
         conditional = generator_spec(generator)[1]
         features, logits, labels, images = [], [], [], []
@@ -122,15 +147,18 @@ class Evaluator:
             logits.append(batch_logits)
             if conditional:
                 labels.append(batch_labels)
-                if "cas" in metrics:  # the CAS classifier is tested on the data's size
-                    images.append(np.asarray(feature_nets.resize_to(batch, self.test_images.shape[1:])))
+                if "cas" in metrics:
+                    images.append(batch)
         features, logits = np.concatenate(features), np.concatenate(logits)
         requested = np.concatenate(labels) if conditional else None
         cas_data = (np.concatenate(images), requested) if images else None
         return self._scores(metrics, features, logits, requested, cas_data)
 
-    def reference(self, metrics=METRICS, num_samples=10000, seed=0):
-        """The same metrics for ``num_samples`` real training images against the test split."""
+    def reference(self, metrics=METRICS, num_samples=10000, seed=0, side=None):
+        """The same metrics for ``num_samples`` real training images against the test split; with
+        ``side``, both at that side (`at_side`): the reference of a generator of that side."""
+        if side is not None and side != self.test_images.shape[1]:
+            return self.at_side(side).reference(metrics, num_samples, seed)
         if self.train_images is None:
             raise UsageError("the real-vs-real reference needs the train split")
         metrics = parse_metrics(metrics)
@@ -144,8 +172,6 @@ def make_evaluator(dataset, data_dir=None, feature_net="domain", inception_weigh
                    inception_graph=None):
     """An `Evaluator` on ``dataset``'s real test split (and train split, for the reference);
     ``inception_graph`` is the file of the ``inception_graph`` feature network."""
-    from keras_gans.metrics import feature_nets
-
     if feature_net not in feature_nets.FEATURE_NETS:
         raise UsageError(f"Unknown feature network {feature_net!r}. Known: {', '.join(feature_nets.FEATURE_NETS)}.")
     if feature_net == "inception_graph":

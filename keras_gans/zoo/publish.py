@@ -199,9 +199,9 @@ def model_card(card, controls=""):
 
 ## Metrics
 
-{report['num_samples']} samples against the real test split, feature network `{report['feature_net']}`,
-from `python -m keras_gans.evaluate`, {draws}; the last column is the same metric for
-{report['num_samples']} real training images against the test split.
+{report['num_samples']} samples against the real test split{_resized_text(report)}, feature network
+`{report['feature_net']}`, from `python -m keras_gans.evaluate`, {draws}; the last column is the same metric
+for {report['num_samples']} real training images against the test split.
 
 | metric | generated | real train vs test |
 |---|---|---|
@@ -257,6 +257,13 @@ def component_overrides(recipe, run_configs):
             if (not _same(flags_of_recipe[key], value) if key in flags_of_recipe else value != defaults[key])
         ])
     return overrides
+
+
+def _resized_text(report):
+    """How the real images were resized for a generator of another side (`Evaluator.at_side`)."""
+    side = report.get("data_resized_to")
+    return (f" (both splits resized to {side}x{side} as the training data was, then with the samples to the feature "
+            "network's input)") if side else ""
 
 
 def _training_text(card):
