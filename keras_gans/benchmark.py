@@ -201,15 +201,12 @@ class Benchmark:
                 f"({(time.perf_counter() - start) / 60:.1f} min)")
         return not code
 
-    def recipe_side(self, family):
-        """The side ``family``'s recipe sets with --image_size, else None."""
-        side = self.recipes[family].get("image_size")
-        return int(side) if side else None
-
     def resized_side(self, family, evaluator):
-        """The side ``family``'s recipe resizes the data to, None when it trains at the data's own."""
-        side = self.recipe_side(family)
-        return side if side != evaluator.test_images.shape[1] else None
+        """The side ``family``'s networks have the data resized to (--image_size is held equal, so
+        it is the family's own choice), None when they take the data's."""
+        from keras_gans import models
+
+        return models.get(family).image_size_for(*evaluator.test_images.shape[1:3])
 
     def evaluated(self, family, seed, evaluator):
         """The run's ``eval.json`` when it holds this budget's evaluation with these features and real
@@ -257,9 +254,9 @@ class Benchmark:
                 pass
         evaluator = evaluation.make_evaluator(self.dataset, self.data_dir)
         reference = self.reference(evaluator)
-        # Families that train at another side than the data's are measured against the data at theirs.
-        side_references = {side: self.reference(evaluator, side) for side in
-                           sorted({self.resized_side(f, evaluator) for f in self.families} - {None})}
+        # Families whose networks take another side than the data's are measured against the data at theirs.
+        at_sides = {family: (side, self.reference(evaluator, side)) for family in self.families
+                    if (side := self.resized_side(family, evaluator))}
         runs = [(family, seed) for family in self.families for seed in self.seeds]
         # Runs trained and evaluated before are in every table this call writes, even before it reaches them.
         metrics = {run_name(family, seed): report["metrics"] for family, seed in runs
@@ -273,7 +270,7 @@ class Benchmark:
                     self.state["runs"][run_name(family, seed)]["failed"] = f"evaluation: {str(error).splitlines()[0][:300]}"
                     self._commit()
                     log(f"{run_name(family, seed)}: evaluation failed: {error}")
-            results = self.results(metrics, reference, side_references)
+            results = self.results(metrics, reference, at_sides)
             _write_json(os.path.join(self.out, "results.json"), results)
             with files.atomic_write(os.path.join(self.out, "results.md")) as temporary, open(temporary, "w") as f:
                 f.write(markdown_table(results) + "\n")
@@ -292,10 +289,10 @@ class Benchmark:
             _write_json(path, reference)
         return reference["metrics"]
 
-    def results(self, metrics, reference, side_references=None):
-        """The table's rows; ``side_references``: {side: real-vs-real metrics at that side} for the
-        families that train at another side than the data's."""
-        side_references = side_references or {}
+    def results(self, metrics, reference, at_sides=None):
+        """The table's rows; ``at_sides``: {family: (side, real-vs-real metrics at that side)} for the
+        families whose networks take another side than the data's."""
+        at_sides = at_sides or {}
         rows = []
         for family in self.families:
             names = [run_name(family, s) for s in self.seeds]
@@ -315,7 +312,7 @@ class Benchmark:
                 "wall_seconds": self.steps(family) * self.images_per_step(family) / rate if rate else 0.0,
                 "images_per_second": rate,
                 "generator_steps": self.steps(family),
-                "data_resized_to": self.recipe_side(family) if self.recipe_side(family) in side_references else None,
+                "data_resized_to": at_sides[family][0] if family in at_sides else None,
             })
         # The papers' losses are what the mapping pairs; a --loss for every run would pair others.
         changes_loss = any(flag.lstrip("-").startswith("loss=") for flag in self.train_flags)
@@ -330,7 +327,7 @@ class Benchmark:
                         "families": len(compared)}
         return {"dataset": self.dataset, "images": self.images, "batch_size": self.batch_size, "seeds": self.seeds,
                 "num_samples": self.num_samples, "train_flags": self.train_flags, "reference": reference,
-                "side_references": {str(side): value for side, value in side_references.items()}, "rows": rows,
+                "side_references": {str(side): value for side, value in at_sides.values()}, "rows": rows,
                 "published": published, "ordering": ordering}
 
 

@@ -5,7 +5,9 @@ import json
 import shutil
 import subprocess
 import sys
+import types
 
+import numpy as np
 import pytest
 
 from conftest import REPO_ROOT
@@ -199,8 +201,10 @@ def test_a_family_at_another_side_than_the_data_is_set_beside_the_reference_at_i
     """StyleGAN trains on the data resized to 32x32 and is measured against it (`Evaluator.at_side`),
     so the table gives the real-vs-real reference at that side beside the data's own."""
     bench = benchmark.Benchmark(["dcgan", "stylegan"], "fashion_mnist", None, str(tmp_path))
+    fashion = types.SimpleNamespace(test_images=np.zeros((1, 28, 28, 1)))
+    assert (bench.resized_side("dcgan", fashion), bench.resized_side("stylegan", fashion)) == (None, 32)
     results = bench.results({"dcgan_seed0": {"fid": 9.0, "kid": 0.1}, "stylegan_seed0": {"fid": 8.0, "kid": 0.1}},
-                            {"fid": 0.7, "kid": 0.0}, {32: {"fid": 0.93, "kid": 0.0012}})
+                            {"fid": 0.7, "kid": 0.0}, {"stylegan": (32, {"fid": 0.93, "kid": 0.0012})})
     rows = {row["family"]: row for row in results["rows"]}
     assert (rows["dcgan"]["data_resized_to"], rows["stylegan"]["data_resized_to"]) == (None, 32)
     table = benchmark.markdown_table(json.loads(json.dumps(results)))  # as results.json keeps it
