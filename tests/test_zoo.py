@@ -260,6 +260,23 @@ def test_cards_show_infogan_codes_and_stylegan_truncation_and_mixing(tmp_path):
     assert control_grids(zoo.Generator(build_family("dcgan", num_classes=0, width=8).generator), str(tmp_path)) == ""
 
 
+def test_a_biggan_card_shows_the_truncation_trick_in_z(tmp_path):
+    from keras_gans.zoo.publish import CARD_THRESHOLDS, control_grids
+
+    biggan = zoo.Generator(build_family("biggan", width=4).generator,
+                           {"name": "tiny_biggan", "family": "biggan", "num_classes": 10})
+    text = control_grids(biggan, str(tmp_path), per_row=3)
+    rows = np.asarray(Image.open(tmp_path / "truncation.png"))
+    assert rows.shape[:2] == (len(CARD_THRESHOLDS) * 29 - 1, 3 * 29 - 1)
+    # Row t is the same seed and classes with latents truncated at CARD_THRESHOLDS[t].
+    for t, threshold in enumerate(CARD_THRESHOLDS):
+        expected = biggan.sample(3, labels=[0, 1, 2], seed=0, truncation=threshold)
+        for column in range(3):
+            np.testing.assert_array_equal(rows[29 * t: 29 * t + 28, 29 * column: 29 * column + 28],
+                                          expected[column, ..., 0])
+    assert "truncation=t" in text and "Brock et al. 2019" in text
+
+
 def test_remeasure_rewrites_the_card_metrics_and_keeps_the_weights(shared_data, tmp_path):
     import json
 

@@ -109,6 +109,9 @@ class GAN(keras.Model):
     takes_side = None
     # D updates per G update, each on a fresh real batch, unless compile() says otherwise.
     default_n_critic = 1
+    # Whether the family's paper samples with truncated latents (BigGAN's trick in z; StyleGAN's in
+    # W comes with its styles): a zoo card then shows a grid of truncations.
+    truncation_trick = False
     # Help for each option this class adds to compile, build_networks or from_hparams; the defaults
     # are the signatures', and `keras_gans.models.hyperparameters` and the train CLI read both.
     hyperparameters = {}

@@ -106,6 +106,7 @@ class BigGAN(GAN):
     conditional = True
     default_loss = "hinge"
     default_n_critic = 2
+    truncation_trick = True
     hyperparameters = {"orthogonal_weight": "orthogonal regularisation beta of G"}
     takes_side = staticmethod(takes_side)
     # Feature matching reads a flattened feature layer, which global sum pooling replaces here.

@@ -479,11 +479,15 @@ def remeasure(name, data_dir, card_dir=None, preset_dir=None):
 # Truncation psi of a StyleGAN card's grid rows, and its style-mixing rows (early seed, late seed).
 CARD_PSI = (1.0, 0.7, 0.5, 0.0)
 CARD_MIXING_SEEDS = ((0, 100), (1, 101), (2, 102), (3, 103))
+# BigGAN's truncation trick in z: latent values beyond the threshold are redrawn (None: untruncated).
+CARD_THRESHOLDS = (None, 1.0, 0.5, 0.2)
 
 
 def control_grids(generator, card_dir, per_row=8):
     """Writes a grid PNG per family-specific control of ``generator`` into ``card_dir`` (InfoGAN's
-    codes; a StyleGAN's truncation and style mixing) and returns the card's Markdown about them."""
+    codes; a StyleGAN's truncation and style mixing; the truncation trick of a family whose paper
+    samples with it) and returns the card's Markdown about them."""
+    from keras_gans import models
     from keras_gans.images import grid, save_png
 
     sections = []
@@ -512,6 +516,15 @@ def control_grids(generator, card_dir, per_row=8):
              f"Style mixing: each row starts with seed a and ends with seed b; between them the synthesis layers "
              f"before crossover 1..{crossovers[-1]} take a's styles and the rest b's "
              "(`g.mix_styles(a, b, crossovers)`); early layers carry coarse traits, late ones fine ones.")
+    elif generator.metadata.get("family") and models.get(generator.metadata["family"]).truncation_trick:
+        labels = [k % generator.num_classes for k in range(per_row)] if generator.num_classes else None
+        save("truncation.png",
+             np.concatenate([generator.sample(per_row, labels, seed=0, truncation=t) for t in CARD_THRESHOLDS]),
+             len(CARD_THRESHOLDS),
+             "The truncation trick in z (Brock et al. 2019): the same seed in every row"
+             f"{', classes 0, 1, ... across' if labels else ''}; the first row untruncated, then every latent "
+             f"value beyond {', '.join(map(str, CARD_THRESHOLDS[1:]))} redrawn (`g.sample(n, truncation=t)`): "
+             "less variety, more typical images.")
     return "\n".join(sections)
 
 
