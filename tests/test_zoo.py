@@ -156,10 +156,12 @@ def test_shipped_entries_refuse_weights_their_card_does_not_vouch_for(name, tmp_
 def generator_kind(entry):
     if isinstance(entry, zoo.Translator):
         return "translator"
+    if entry.styles:
+        return "styles"
     return "conditional" if entry.num_classes else "latent codes" if entry.latent_codes else "unconditional"
 
 
-@pytest.mark.parametrize("kind", ["conditional", "unconditional", "latent codes"])
+@pytest.mark.parametrize("kind", ["conditional", "unconditional", "latent codes", "styles"])
 def test_a_shipped_entry_of_each_kind_exports_and_serves_as_its_keras_model(kind, tmp_path):
     """The SavedModel and float TFLite generator of the first shipped entry of each kind (the
     exporters check parity on their own batch; here a second batch, labels and codes). The shipped
